@@ -1,0 +1,124 @@
+/* dispatch.c: which SIMD path this machine can run, decided once.
+ *
+ * cpuid says what the CPU has; xgetbv says whether the OS saves the wider
+ * registers on a context switch (without that, AVX code would corrupt state).
+ * The best usable table is selected at import; fl_set_isa forces another. */
+#include "internal.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+#define FL_X86 1
+#if defined(_MSC_VER)
+#include <intrin.h>
+static void cpuid(int leaf, int sub, unsigned r[4])
+{
+    int out[4];
+    __cpuidex(out, leaf, sub);
+    for (int i = 0; i < 4; i++) r[i] = (unsigned)out[i];
+}
+static unsigned long long xgetbv0(void) { return _xgetbv(0); }
+#else
+#include <cpuid.h>
+static void cpuid(int leaf, int sub, unsigned r[4])
+{
+    r[0] = r[1] = r[2] = r[3] = 0;
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
+static unsigned long long xgetbv0(void)
+{
+    unsigned lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+#endif
+#endif
+
+void fl_threads_init(void);
+
+static int usable[FL_ISA_COUNT];
+static const fl_kernel_table *current = &fl_kernels_generic;
+static fl_isa current_isa = FL_ISA_GENERIC;
+static int initialised = 0;
+
+static void detect(void)
+{
+    usable[FL_ISA_GENERIC] = 1;
+#ifdef FL_X86
+    unsigned r[4];
+    cpuid(0, 0, r);
+    unsigned max_leaf = r[0];
+    if (max_leaf < 7) return;
+    cpuid(1, 0, r);
+    int osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1, fma = (r[2] >> 12) & 1;
+    if (!osxsave || !avx) return;
+    unsigned long long xcr0 = xgetbv0();
+    int os_ymm = (xcr0 & 0x6) == 0x6;            /* XMM and YMM state */
+    int os_zmm = (xcr0 & 0xE6) == 0xE6;          /* plus opmask, ZMM_Hi256, Hi16_ZMM */
+    cpuid(7, 0, r);
+    int avx2 = (r[1] >> 5) & 1, avx512f = (r[1] >> 16) & 1;
+    usable[FL_ISA_AVX2] = os_ymm && avx2 && fma && fl_kernels_avx2.name != NULL;
+    usable[FL_ISA_AVX512] = os_zmm && avx512f && usable[FL_ISA_AVX2] &&
+                            fl_kernels_avx512.name != NULL;
+#endif
+}
+
+static const fl_kernel_table *table_of(fl_isa isa)
+{
+    switch (isa) {
+    case FL_ISA_AVX512: return &fl_kernels_avx512;
+    case FL_ISA_AVX2: return &fl_kernels_avx2;
+    default: return &fl_kernels_generic;
+    }
+}
+
+void fl_init(void)
+{
+    if (initialised) return;
+    detect();
+    for (int isa = FL_ISA_COUNT - 1; isa >= 0; isa--) {
+        if (usable[isa]) {
+            current_isa = (fl_isa)isa;
+            current = table_of(current_isa);
+            break;
+        }
+    }
+    fl_threads_init();
+    initialised = 1;
+}
+
+int fl_isa_usable(fl_isa isa)
+{
+    fl_init();
+    return isa >= 0 && isa < FL_ISA_COUNT && usable[isa];
+}
+
+int fl_set_isa(fl_isa isa)
+{
+    if (!fl_isa_usable(isa)) return FL_EINVAL;
+    current_isa = isa;
+    current = table_of(isa);
+    return FL_OK;
+}
+
+fl_isa fl_get_isa(void)
+{
+    fl_init();
+    return current_isa;
+}
+
+const fl_kernel_table *fl_kernels(void) { return current; }
+
+static const char *const names[FL_ISA_COUNT] = {"generic", "avx2", "avx512"};
+
+const char *fl_isa_name(fl_isa isa)
+{
+    return isa >= 0 && isa < FL_ISA_COUNT ? names[isa] : "unknown";
+}
+
+int fl_isa_from_name(const char *name)
+{
+    for (int i = 0; i < FL_ISA_COUNT; i++)
+        if (strcmp(name, names[i]) == 0) return i;
+    return -1;
+}

@@ -1,0 +1,73 @@
+/* fastla.h: the whole C API of fastla's core.
+ *
+ * Plain C11, no Python. Matrices are row-major with explicit strides in elements
+ * (rs = step between rows, cs = step between columns), so strided and transposed
+ * NumPy views are read in place. Every function returns an fl_status. */
+#ifndef FASTLA_H
+#define FASTLA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    FL_OK = 0,
+    FL_ENOMEM = 1,   /* an allocation failed */
+    FL_EINVAL = 2,   /* an argument is out of range */
+    FL_ENOCONV = 3,  /* an iteration hit its cap */
+    FL_EINTR = 4     /* interrupted on request */
+} fl_status;
+
+typedef enum { FL_METRIC_DOT = 0, FL_METRIC_COSINE = 1 } fl_metric;
+
+/* ---- dispatch (dispatch.c) ---------------------------------------------- */
+typedef enum { FL_ISA_GENERIC = 0, FL_ISA_AVX2 = 1, FL_ISA_AVX512 = 2, FL_ISA_COUNT = 3 } fl_isa;
+
+/* Detects the CPU once and selects the best kernels; safe to call repeatedly. */
+void fl_init(void);
+/* 1 if this machine (CPU and OS) can run the given path and it was built in. */
+int fl_isa_usable(fl_isa isa);
+/* Selects a path; FL_EINVAL if it cannot run here (the current path is kept). */
+int fl_set_isa(fl_isa isa);
+/* The path in use, and a path's name ("generic", "avx2", "avx512"). */
+fl_isa fl_get_isa(void);
+const char *fl_isa_name(fl_isa isa);
+/* Parses a name; returns -1 if unknown. */
+int fl_isa_from_name(const char *name);
+
+/* ---- threads (threads.c) ------------------------------------------------- */
+/* Sets the number of threads kernels may use (n >= 1), else FL_EINVAL. */
+int fl_set_num_threads(int n);
+/* The number of threads kernels may use. */
+int fl_get_num_threads(void);
+/* The CPUs this process may run on. */
+int fl_cpu_count(void);
+
+/* ---- vector (vector/) ---------------------------------------------------- */
+/* *out = sum_i x[i*incx] * y[i*incy]; any strides, NaN/Inf propagate. */
+int fl_dot_f64(ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double *out);
+int fl_dot_f32(ptrdiff_t n, const float *x, ptrdiff_t incx, const float *y, ptrdiff_t incy, float *out);
+/* *out = sqrt(sum_i x[i*incx]^2) with no overflow or underflow in between. */
+int fl_nrm2_f64(ptrdiff_t n, const double *x, ptrdiff_t incx, double *out);
+int fl_nrm2_f32(ptrdiff_t n, const float *x, ptrdiff_t incx, float *out);
+/* out (m x n, row stride ldo) = scores of rows of X (m x d) against rows of Y (n x d);
+ * metric cosine: x.y / (|x| |y|), 0 where a vector is zero; metric dot: x.y. */
+int fl_pairwise_f64(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
+                    const double *X, ptrdiff_t rsx, ptrdiff_t csx,
+                    const double *Y, ptrdiff_t rsy, ptrdiff_t csy, double *out, ptrdiff_t ldo);
+int fl_pairwise_f32(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
+                    const float *X, ptrdiff_t rsx, ptrdiff_t csx,
+                    const float *Y, ptrdiff_t rsy, ptrdiff_t csy, float *out, ptrdiff_t ldo);
+/* For each of m queries, the k best rows of the catalogue C (n x d) by metric:
+ * idx and scores are m x k, best first, ties to the lower index, NaN scores last.
+ * The m x n score matrix is never formed: catalogue tiles are scored and a
+ * running top-k is kept per query. Needs 0 <= k <= n. */
+int fl_topk_f64(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
+                const double *Q, ptrdiff_t rsq, ptrdiff_t csq,
+                const double *C, ptrdiff_t rsc, ptrdiff_t csc,
+                ptrdiff_t k, int64_t *idx, double *scores);
+int fl_topk_f32(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
+                const float *Q, ptrdiff_t rsq, ptrdiff_t csq,
+                const float *C, ptrdiff_t rsc, ptrdiff_t csc,
+                ptrdiff_t k, int64_t *idx, float *scores);
+
+#endif

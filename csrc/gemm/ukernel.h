@@ -1,0 +1,37 @@
+/* ukernel.h: the GEMM micro-kernel, written once over the SIMD vocabulary.
+ *
+ * An MR x NR tile of C lives in MR * NR/VLEN vector registers for the whole
+ * k loop: each step loads one row of the packed B panel (NR values, NR/VLEN
+ * vectors), broadcasts MR values of the packed A panel, and does MR * NR/VLEN
+ * fused multiply-adds. With every loop bound a constant, the compiler unrolls
+ * the tile completely and keeps it in registers (as BLIS's reference kernel,
+ * config/template/kernels/3/bli_gemm_template_noopt_mxn.c, describes). */
+#define FL_NV (FL_UKR_NR / FL_VLEN)
+
+void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
+                                                      FL_T *c, ptrdiff_t ldc, int accumulate)
+{
+    fl_v acc[FL_UKR_MR][FL_NV];
+    for (int i = 0; i < FL_UKR_MR; i++)
+        for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VZERO();
+
+    for (ptrdiff_t l = 0; l < k; l++) {
+        fl_v bv[FL_NV];
+        for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
+        for (int i = 0; i < FL_UKR_MR; i++) {
+            fl_v ai = FL_VSET1(a[i]);
+            for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
+        }
+        a += FL_UKR_MR;
+        b += FL_UKR_NR;
+    }
+
+    for (int i = 0; i < FL_UKR_MR; i++) {
+        for (int v = 0; v < FL_NV; v++) {
+            FL_T *cp = c + i * ldc + v * FL_VLEN;
+            fl_v r = accumulate ? FL_VADD(acc[i][v], FL_VLOADU(cp)) : acc[i][v];
+            FL_VSTOREU(cp, r);
+        }
+    }
+}
+#undef FL_NV

@@ -1,0 +1,61 @@
+/* internal.h: what the C files share but Python never sees: the kernel table
+ * that dispatch.c fills per ISA, aligned workspace, and the thread pool. */
+#ifndef FASTLA_INTERNAL_H
+#define FASTLA_INTERNAL_H
+
+#include "fastla.h"
+#include "config.h"
+
+/* Micro-kernel: c[i*ldc + j] (= or +=) sum_l a[l*MR + i] * b[l*NR + j], i < MR, j < NR.
+ * a and b are packed panels (see gemm/pack.h); c is a full MR x NR tile. */
+typedef void (*fl_ukr_f64)(ptrdiff_t k, const double *a, const double *b, double *c,
+                           ptrdiff_t ldc, int accumulate);
+typedef void (*fl_ukr_f32)(ptrdiff_t k, const float *a, const float *b, float *c,
+                           ptrdiff_t ldc, int accumulate);
+
+/* One ISA's kernels. Contiguous inputs only: the ISA-free callers handle strides. */
+typedef struct {
+    const char *name;
+    double (*dot_f64)(ptrdiff_t n, const double *x, const double *y);
+    float (*dot_f32)(ptrdiff_t n, const float *x, const float *y);
+    /* plain sum of squares (f64 may overflow or underflow: nrm2 checks and rescales) */
+    double (*sumsq_f64)(ptrdiff_t n, const double *x);
+    /* float32 squares summed in double: no overflow or underflow is possible */
+    double (*sumsq_f32)(ptrdiff_t n, const float *x);
+    /* writes the j with s[j] > thr into hits, returns how many */
+    ptrdiff_t (*scan_gt_f64)(ptrdiff_t n, const double *s, double thr, int32_t *hits);
+    ptrdiff_t (*scan_gt_f32)(ptrdiff_t n, const float *s, float thr, int32_t *hits);
+    /* dots[r] = C_r . q and (sq != NULL) sq[r] = C_r . C_r for nrows contiguous rows */
+    void (*rows_dot_f64)(ptrdiff_t nrows, ptrdiff_t d, const double *C, ptrdiff_t rs,
+                         const double *q, double *dots, double *sq);
+    void (*rows_dot_f32)(ptrdiff_t nrows, ptrdiff_t d, const float *C, ptrdiff_t rs,
+                         const float *q, float *dots, float *sq);
+    fl_ukr_f64 ukr_f64;
+    fl_ukr_f32 ukr_f32;
+    int mr_f64, nr_f64, mr_f32, nr_f32;
+} fl_kernel_table;
+
+extern const fl_kernel_table fl_kernels_generic;
+extern const fl_kernel_table fl_kernels_avx2;    /* .name is NULL where not built */
+extern const fl_kernel_table fl_kernels_avx512;
+
+/* The table in use (set by fl_init / fl_set_isa). */
+const fl_kernel_table *fl_kernels(void);
+
+/* Workspace: aligned to FL_ALIGN bytes; NULL on failure (and for 0 bytes: never). */
+void *fl_malloc(size_t bytes);
+void fl_free(void *p);
+
+/* Runs fn(ctx, tid, nt) for tid = 0..nt-1, tid 0 on the calling thread, the rest
+ * on the pool. If the pool is busy (another caller) or cannot grow, the tasks run
+ * one after another on the calling thread: results are the same either way. */
+typedef void (*fl_task_fn)(void *ctx, int tid, int nt);
+void fl_parallel(fl_task_fn fn, void *ctx, int nt);
+
+/* How many threads are worth using for `work` units when `grain` units pay for one. */
+int fl_threads_for(double work, double grain);
+
+/* The slice [*lo, *hi) of n items for task tid of nt, in multiples of `unit`. */
+void fl_split(ptrdiff_t n, ptrdiff_t unit, int tid, int nt, ptrdiff_t *lo, ptrdiff_t *hi);
+
+#endif

@@ -1,0 +1,12 @@
+/* avx512_f64.c: the avx512 kernels for f64. Compiled alone with this ISA's flags
+ * (setup.py); on other architectures it compiles to nothing. */
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#define FL_F32 0
+#include "../config.h"
+#include "../simd/simd_avx512.h"
+#include "names.h"
+#define FL_UKR_MR FL_AVX512_MR_F64
+#define FL_UKR_NR FL_AVX512_NR_F64
+#include "../vector/vector_kernels.h"
+#include "../gemm/ukernel.h"
+#endif

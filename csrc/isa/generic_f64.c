@@ -1,0 +1,12 @@
+/* generic_f64.c: the generic kernels for f64. Compiled alone with this ISA's flags
+ * (setup.py); on other architectures it compiles to nothing. */
+
+#define FL_F32 0
+#include "../config.h"
+#include "../simd/simd_generic.h"
+#include "names.h"
+#define FL_UKR_MR FL_GENERIC_MR_F64
+#define FL_UKR_NR FL_GENERIC_NR_F64
+#include "../vector/vector_kernels.h"
+#include "../gemm/ukernel.h"
+

@@ -1,0 +1,94 @@
+/* vector_kernels.h: the contiguous vector kernels, written once over the SIMD
+ * vocabulary (simd/simd_<isa>.h) and compiled once per ISA and dtype.
+ * Several accumulators hide the latency of the fused multiply-add. */
+
+/* sum_i x[i] y[i] */
+FL_T FL_K(dot)(ptrdiff_t n, const FL_T *x, const FL_T *y)
+{
+    fl_v a0 = FL_VZERO(), a1 = FL_VZERO(), a2 = FL_VZERO(), a3 = FL_VZERO();
+    ptrdiff_t i = 0;
+    for (; i + 4 * FL_VLEN <= n; i += 4 * FL_VLEN) {
+        a0 = FL_VFMA(FL_VLOADU(x + i), FL_VLOADU(y + i), a0);
+        a1 = FL_VFMA(FL_VLOADU(x + i + FL_VLEN), FL_VLOADU(y + i + FL_VLEN), a1);
+        a2 = FL_VFMA(FL_VLOADU(x + i + 2 * FL_VLEN), FL_VLOADU(y + i + 2 * FL_VLEN), a2);
+        a3 = FL_VFMA(FL_VLOADU(x + i + 3 * FL_VLEN), FL_VLOADU(y + i + 3 * FL_VLEN), a3);
+    }
+    for (; i + FL_VLEN <= n; i += FL_VLEN) a0 = FL_VFMA(FL_VLOADU(x + i), FL_VLOADU(y + i), a0);
+    FL_T s = FL_VHSUM(FL_VADD(FL_VADD(a0, a1), FL_VADD(a2, a3)));
+    for (; i < n; i++) s += x[i] * y[i];
+    return s;
+}
+
+/* sum_i x[i]^2, accumulated in double (float32 input cannot overflow there) */
+double FL_K(sumsq)(ptrdiff_t n, const FL_T *x)
+{
+    fl_w a0 = FL_WZERO(), a1 = FL_WZERO(), a2 = FL_WZERO(), a3 = FL_WZERO();
+    ptrdiff_t i = 0;
+    for (; i + 4 * FL_WLEN <= n; i += 4 * FL_WLEN) {
+        fl_w v0 = FL_WLOAD(x + i), v1 = FL_WLOAD(x + i + FL_WLEN);
+        fl_w v2 = FL_WLOAD(x + i + 2 * FL_WLEN), v3 = FL_WLOAD(x + i + 3 * FL_WLEN);
+        a0 = FL_WFMA(v0, v0, a0);
+        a1 = FL_WFMA(v1, v1, a1);
+        a2 = FL_WFMA(v2, v2, a2);
+        a3 = FL_WFMA(v3, v3, a3);
+    }
+    for (; i + FL_WLEN <= n; i += FL_WLEN) {
+        fl_w v = FL_WLOAD(x + i);
+        a0 = FL_WFMA(v, v, a0);
+    }
+    double s = FL_WHSUM(FL_WADD(FL_WADD(a0, a1), FL_WADD(a2, a3)));
+    for (; i < n; i++) s += (double)x[i] * (double)x[i];
+    return s;
+}
+
+/* The j with s[j] > thr (NaN never is), in increasing order; returns the count. */
+ptrdiff_t FL_K(scan_gt)(ptrdiff_t n, const FL_T *s, FL_T thr, int32_t *hits)
+{
+    ptrdiff_t count = 0, i = 0;
+    fl_v t = FL_VSET1(thr);
+    for (; i + FL_VLEN <= n; i += FL_VLEN) {
+        unsigned mask = FL_VGT_MASK(FL_VLOADU(s + i), t);
+        while (mask) {
+            int j = fl_ctz(mask);
+            hits[count++] = (int32_t)(i + j);
+            mask &= mask - 1;
+        }
+    }
+    for (; i < n; i++)
+        if (s[i] > thr) hits[count++] = (int32_t)i;
+    return count;
+}
+
+/* For each of nrows rows of C (row stride rs, each row contiguous, length d):
+ * dots[r] = C_r . q and, when sq is not NULL, sq[r] = C_r . C_r (in FL_T: the
+ * caller checks the range). One pass over the rows: the one-query search. */
+void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, const FL_T *q,
+                    FL_T *dots, FL_T *sq)
+{
+    for (ptrdiff_t r = 0; r < nrows; r++) {
+        const FL_T *c = C + r * rs;
+        fl_v a0 = FL_VZERO(), a1 = FL_VZERO(), s0 = FL_VZERO(), s1 = FL_VZERO();
+        ptrdiff_t i = 0;
+        if (sq) {
+            for (; i + 2 * FL_VLEN <= d; i += 2 * FL_VLEN) {
+                fl_v c0 = FL_VLOADU(c + i), c1 = FL_VLOADU(c + i + FL_VLEN);
+                a0 = FL_VFMA(c0, FL_VLOADU(q + i), a0);
+                a1 = FL_VFMA(c1, FL_VLOADU(q + i + FL_VLEN), a1);
+                s0 = FL_VFMA(c0, c0, s0);
+                s1 = FL_VFMA(c1, c1, s1);
+            }
+        } else {
+            for (; i + 2 * FL_VLEN <= d; i += 2 * FL_VLEN) {
+                a0 = FL_VFMA(FL_VLOADU(c + i), FL_VLOADU(q + i), a0);
+                a1 = FL_VFMA(FL_VLOADU(c + i + FL_VLEN), FL_VLOADU(q + i + FL_VLEN), a1);
+            }
+        }
+        FL_T dt = FL_VHSUM(FL_VADD(a0, a1)), st = 0;
+        for (; i < d; i++) {
+            dt += c[i] * q[i];
+            st += c[i] * c[i];
+        }
+        dots[r] = dt;
+        if (sq) sq[r] = FL_VHSUM(FL_VADD(s0, s1)) + st;
+    }
+}

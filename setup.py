@@ -1,0 +1,85 @@
+"""Builds fastla._core: the Cython binding plus the C core in csrc/.
+
+What pyproject.toml cannot say: the per-ISA sources (csrc/isa/<isa>_*.c) are each
+compiled alone with their own flags, so the rest of the library stays portable
+and the wider instructions run only where dispatch.c finds them at run time."""
+
+import os
+import platform
+import sys
+from glob import glob
+
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+ISA_FLAGS = {
+    "generic": {"unix": [], "msvc": []},
+    "avx2": {"unix": ["-mavx2", "-mfma"], "msvc": ["/arch:AVX2"]},
+    "avx512": {"unix": ["-mavx512f", "-mavx2", "-mfma"], "msvc": ["/arch:AVX512"]},
+}
+CFLAGS = {
+    "unix": ["-std=c11", "-O3", "-fvisibility=hidden", "-Wall", "-Wno-unused-function"],
+    "msvc": ["/O2", "/std:c11"],
+}
+SANITIZE = os.environ.get("FASTLA_SANITIZE")  # e.g. "address,undefined"
+
+
+def targets_x86():
+    """True when the compiler targets x86 (the ISA files are empty elsewhere)."""
+    archflags = os.environ.get("ARCHFLAGS", "")
+    if "arm64" in archflags:
+        return False
+    return platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+
+
+def c_sources():
+    """Every C file except the per-ISA ones, which BuildExt compiles itself."""
+    per_isa = {s for isa in ISA_FLAGS for s in isa_sources(isa)}
+    return [s for s in sorted(glob("csrc/**/*.c", recursive=True)) if s not in per_isa]
+
+
+def isa_sources(isa):
+    return sorted(glob(os.path.join("csrc", "isa", f"{isa}_*.c")))
+
+
+class BuildExt(build_ext):
+    """Compiles each ISA's sources with that ISA's flags, then links them in."""
+
+    def build_extension(self, ext):
+        kind = "msvc" if self.compiler.compiler_type == "msvc" else "unix"
+        common = CFLAGS[kind] + (self.sanitize_flags() if kind == "unix" else [])
+        ext.extra_compile_args = common
+        ext.extra_link_args = self.sanitize_flags() if kind == "unix" else []
+        objects = []
+        for isa, flags in ISA_FLAGS.items():
+            extra = flags[kind] if targets_x86() else []
+            objects += self.compiler.compile(
+                isa_sources(isa),
+                output_dir=self.build_temp,
+                include_dirs=["csrc"],
+                extra_postargs=common + extra,
+                depends=ext.depends,
+            )
+        ext.extra_objects = [o for o in ext.extra_objects if o not in objects] + objects
+        super().build_extension(ext)
+
+    @staticmethod
+    def sanitize_flags():
+        return [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer"] if SANITIZE else []
+
+
+headers = sorted(glob("csrc/**/*.h", recursive=True))
+ext = Extension(
+    "fastla._core",
+    sources=["src/fastla/_core.pyx"] + c_sources(),
+    include_dirs=["csrc", numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    depends=headers + [s for isa in ISA_FLAGS for s in isa_sources(isa)],
+)
+
+setup(
+    ext_modules=cythonize([ext], compiler_directives={"language_level": 3}),
+    cmdclass={"build_ext": BuildExt},
+)

@@ -1,0 +1,42 @@
+"""fastla: linear algebra kernels in hand-written C, with plain-Python twins.
+
+    import fastla as fl
+    fl.dot(x, y), fl.norm(x), fl.cosine_similarity(X, Y), fl.top_k(Q, C, k)
+    fastla.naive.<same names>   # the same maths in plain Python loops
+"""
+
+import os as _os
+
+import numpy as _np
+
+from fastla import _core
+from fastla._core import get_num_threads, set_isa, set_num_threads
+from fastla.vector import cosine_similarity, dot, norm, top_k
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "dot",
+    "norm",
+    "cosine_similarity",
+    "top_k",
+    "set_num_threads",
+    "get_num_threads",
+    "set_isa",
+    "info",
+]
+
+if _os.environ.get("FASTLA_ISA"):
+    _core._apply_env_isa(_os.environ["FASTLA_ISA"])
+
+
+def info():
+    """What fastla runs with: version, SIMD path in use and available, threads."""
+    return {
+        "version": __version__,
+        "isa": _core.isa(),
+        "isas": _core.isas(),
+        "threads": get_num_threads(),
+        "cpu_count": _core.cpu_count(),
+        "numpy": _np.__version__,
+    }

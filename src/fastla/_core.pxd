@@ -1,0 +1,40 @@
+# Declarations of the C core (csrc/fastla.h) for the binding.
+from libc.stdint cimport int64_t
+
+cdef extern from "fastla.h" nogil:
+    ctypedef enum fl_status:
+        FL_OK, FL_ENOMEM, FL_EINVAL, FL_ENOCONV, FL_EINTR
+    ctypedef enum fl_metric:
+        FL_METRIC_DOT, FL_METRIC_COSINE
+    ctypedef enum fl_isa:
+        FL_ISA_GENERIC, FL_ISA_AVX2, FL_ISA_AVX512, FL_ISA_COUNT
+
+    void fl_init()
+    int fl_isa_usable(fl_isa isa)
+    int fl_set_isa(fl_isa isa)
+    fl_isa fl_get_isa()
+    const char *fl_isa_name(fl_isa isa)
+    int fl_isa_from_name(const char *name)
+
+    int fl_set_num_threads(int n)
+    int fl_get_num_threads()
+    int fl_cpu_count()
+
+    int fl_dot_f64(Py_ssize_t n, const double *x, Py_ssize_t incx, const double *y, Py_ssize_t incy, double *out)
+    int fl_dot_f32(Py_ssize_t n, const float *x, Py_ssize_t incx, const float *y, Py_ssize_t incy, float *out)
+    int fl_nrm2_f64(Py_ssize_t n, const double *x, Py_ssize_t incx, double *out)
+    int fl_nrm2_f32(Py_ssize_t n, const float *x, Py_ssize_t incx, float *out)
+    int fl_pairwise_f64(fl_metric metric, Py_ssize_t m, Py_ssize_t n, Py_ssize_t d,
+                        const double *X, Py_ssize_t rsx, Py_ssize_t csx,
+                        const double *Y, Py_ssize_t rsy, Py_ssize_t csy, double *out, Py_ssize_t ldo)
+    int fl_pairwise_f32(fl_metric metric, Py_ssize_t m, Py_ssize_t n, Py_ssize_t d,
+                        const float *X, Py_ssize_t rsx, Py_ssize_t csx,
+                        const float *Y, Py_ssize_t rsy, Py_ssize_t csy, float *out, Py_ssize_t ldo)
+    int fl_topk_f64(fl_metric metric, Py_ssize_t m, Py_ssize_t n, Py_ssize_t d,
+                    const double *Q, Py_ssize_t rsq, Py_ssize_t csq,
+                    const double *C, Py_ssize_t rsc, Py_ssize_t csc,
+                    Py_ssize_t k, int64_t *idx, double *scores)
+    int fl_topk_f32(fl_metric metric, Py_ssize_t m, Py_ssize_t n, Py_ssize_t d,
+                    const float *Q, Py_ssize_t rsq, Py_ssize_t csq,
+                    const float *C, Py_ssize_t rsc, Py_ssize_t csc,
+                    Py_ssize_t k, int64_t *idx, float *scores)

@@ -1,0 +1,212 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The binding between NumPy arrays and the C core (csrc/).
+
+Each function here checks its inputs, finds element strides (so views are read in
+place), allocates the output, releases the GIL around the C call and turns a
+status code into a Python exception. Shape conventions live in fastla.vector."""
+
+import numpy as np
+import warnings
+cimport numpy as cnp
+from libc.stdint cimport int64_t
+
+from fastla._core cimport *
+
+cnp.import_array()
+fl_init()
+
+
+# ---- errors ------------------------------------------------------------------
+
+cdef int check(int status, str what) except -1:
+    if status == FL_OK:
+        return 0
+    if status == FL_ENOMEM:
+        raise MemoryError(f"{what}: not enough memory for the workspace")
+    if status == FL_EINVAL:
+        raise ValueError(f"{what}: invalid argument")
+    raise RuntimeError(f"{what}: the C core returned status {status}")
+
+
+# ---- inputs ------------------------------------------------------------------
+
+cdef cnp.ndarray as_real(object x, str what, str name):
+    """x as an ndarray of float32 or float64 that the C core can read: native byte
+    order, aligned, element strides. float32 stays float32; other real numbers
+    become float64; complex, bool, object and strings raise TypeError."""
+    cdef cnp.ndarray a = x if cnp.PyArray_Check(x) else np.asarray(x)
+    cdef int t = cnp.PyArray_TYPE(a)
+    if t != cnp.NPY_DOUBLE and t != cnp.NPY_FLOAT:
+        kind = a.dtype.kind
+        if kind not in "iuf":
+            raise TypeError(f"{what}: {name} has dtype {a.dtype}; expected real numbers "
+                            "(float32, float64 or integers)")
+        a = a.astype(np.float64)
+    if not (cnp.PyArray_ISNOTSWAPPED(a) and cnp.PyArray_ISALIGNED(a)):
+        a = np.require(a, a.dtype.newbyteorder("="), "A")
+    cdef int d
+    cdef Py_ssize_t size = a.itemsize
+    for d in range(a.ndim):
+        if a.strides[d] % size != 0:
+            return np.ascontiguousarray(a)
+    return a
+
+
+cdef tuple same_dtype(cnp.ndarray a, cnp.ndarray b):
+    """Both in the wider of the two float types (float32 with float64 -> float64)."""
+    if cnp.PyArray_TYPE(a) == cnp.PyArray_TYPE(b):
+        return a, b
+    if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT:
+        return a.astype(np.float64), b
+    return a, b.astype(np.float64)
+
+
+cdef inline Py_ssize_t step(cnp.ndarray a, int axis):
+    return a.strides[axis] // a.itemsize
+
+
+# ---- dispatch and threads -----------------------------------------------------
+
+def isa():
+    """The SIMD path in use: 'generic', 'avx2' or 'avx512'."""
+    return fl_isa_name(fl_get_isa()).decode()
+
+
+def isas():
+    """The SIMD paths this machine can run, best last."""
+    return [fl_isa_name(<fl_isa>i).decode() for i in range(FL_ISA_COUNT) if fl_isa_usable(<fl_isa>i)]
+
+
+def set_isa(str name):
+    """Forces a SIMD path ('generic', 'avx2', 'avx512'); ValueError if it cannot run here."""
+    cdef int i = fl_isa_from_name(name.encode())
+    if i < 0:
+        raise ValueError(f"unknown ISA {name!r}; expected one of 'generic', 'avx2', 'avx512'")
+    if fl_set_isa(<fl_isa>i) != FL_OK:
+        raise ValueError(f"ISA {name!r} cannot run on this machine; usable: {', '.join(isas())}")
+
+
+def set_num_threads(n):
+    """Sets how many threads fastla's kernels may use (n >= 1)."""
+    import operator
+    n = operator.index(n)
+    if n < 1:
+        raise ValueError(f"set_num_threads: n must be at least 1, got {n}")
+    if fl_set_num_threads(min(n, 256)) != FL_OK:
+        raise ValueError(f"set_num_threads: invalid n={n}")
+
+
+def get_num_threads():
+    """How many threads fastla's kernels may use."""
+    return fl_get_num_threads()
+
+
+def cpu_count():
+    """The CPUs this process may run on."""
+    return fl_cpu_count()
+
+
+def _apply_env_isa(str requested):
+    """Honours FASTLA_ISA: an unusable value warns and keeps the best path."""
+    try:
+        set_isa(requested)
+    except ValueError as e:
+        warnings.warn(f"FASTLA_ISA={requested!r} ignored: {e}; using {isa()}", RuntimeWarning, stacklevel=3)
+
+
+# ---- vector kernels --------------------------------------------------------------
+
+def dot(x, y):
+    """sum_i x[i] * y[i] for two 1-D arrays of the same length."""
+    cdef cnp.ndarray a = as_real(x, "dot", "x")
+    cdef cnp.ndarray b = as_real(y, "dot", "y")
+    if a.ndim != 1 or b.ndim != 1 or a.shape[0] != b.shape[0]:
+        raise ValueError(f"dot: x has shape {np.shape(a)} and y has shape {np.shape(b)}; "
+                         "expected two 1-D arrays of the same length")
+    a, b = same_dtype(a, b)
+    cdef Py_ssize_t n = a.shape[0], ia = step(a, 0), ib = step(b, 0)
+    cdef double r64
+    cdef float r32
+    cdef void *pa = cnp.PyArray_DATA(a)
+    cdef void *pb = cnp.PyArray_DATA(b)
+    if cnp.PyArray_TYPE(a) == cnp.NPY_DOUBLE:
+        with nogil:
+            fl_dot_f64(n, <double *>pa, ia, <double *>pb, ib, &r64)
+        return np.float64(r64)
+    with nogil:
+        fl_dot_f32(n, <float *>pa, ia, <float *>pb, ib, &r32)
+    return np.float32(r32)
+
+
+def norm(x):
+    """The Euclidean norm sqrt(sum x^2) of all entries, without overflow or underflow."""
+    cdef cnp.ndarray a = as_real(x, "norm", "x")
+    if a.ndim != 1:
+        a = a.reshape(-1) if a.flags.c_contiguous else np.ravel(a)
+    cdef Py_ssize_t n = a.shape[0], ia = step(a, 0)
+    cdef double r64
+    cdef float r32
+    cdef void *pa = cnp.PyArray_DATA(a)
+    if cnp.PyArray_TYPE(a) == cnp.NPY_DOUBLE:
+        with nogil:
+            fl_nrm2_f64(n, <double *>pa, ia, &r64)
+        return np.float64(r64)
+    with nogil:
+        fl_nrm2_f32(n, <float *>pa, ia, &r32)
+    return np.float32(r32)
+
+
+cdef fl_metric metric_of(str metric, str what) except *:
+    if metric == "cosine":
+        return FL_METRIC_COSINE
+    if metric == "dot":
+        return FL_METRIC_DOT
+    raise ValueError(f"{what}: metric must be 'cosine' or 'dot', got {metric!r}")
+
+
+def pairwise(cnp.ndarray X, cnp.ndarray Y, str metric="cosine"):
+    """Scores of every row of X against every row of Y (2-D arrays, same width)."""
+    cdef fl_metric mt = metric_of(metric, "pairwise")
+    X = as_real(X, "pairwise", "X")
+    Y = as_real(Y, "pairwise", "Y")
+    X, Y = same_dtype(X, Y)
+    cdef Py_ssize_t m = X.shape[0], n = Y.shape[0], d = X.shape[1]
+    cdef Py_ssize_t rsx = step(X, 0), csx = step(X, 1), rsy = step(Y, 0), csy = step(Y, 1)
+    cdef cnp.ndarray out = np.empty((m, n), dtype=X.dtype)
+    cdef void *px = cnp.PyArray_DATA(X)
+    cdef void *py = cnp.PyArray_DATA(Y)
+    cdef void *po = cnp.PyArray_DATA(out)
+    cdef int status
+    if cnp.PyArray_TYPE(X) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_pairwise_f64(mt, m, n, d, <double *>px, rsx, csx, <double *>py, rsy, csy, <double *>po, n)
+    else:
+        with nogil:
+            status = fl_pairwise_f32(mt, m, n, d, <float *>px, rsx, csx, <float *>py, rsy, csy, <float *>po, n)
+    check(status, "cosine_similarity")
+    return out
+
+
+def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
+    """The k best rows of C for each row of Q: (indices int64, scores), m x k, best first."""
+    cdef fl_metric mt = metric_of(metric, "top_k")
+    Q = as_real(Q, "top_k", "queries")
+    C = as_real(C, "top_k", "catalog")
+    Q, C = same_dtype(Q, C)
+    cdef Py_ssize_t m = Q.shape[0], n = C.shape[0], d = Q.shape[1]
+    cdef Py_ssize_t rsq = step(Q, 0), csq = step(Q, 1), rsc = step(C, 0), csc = step(C, 1)
+    cdef cnp.ndarray idx = np.empty((m, k), dtype=np.int64)
+    cdef cnp.ndarray scores = np.empty((m, k), dtype=Q.dtype)
+    cdef void *pq = cnp.PyArray_DATA(Q)
+    cdef void *pc = cnp.PyArray_DATA(C)
+    cdef int64_t *pi = <int64_t *>cnp.PyArray_DATA(idx)
+    cdef void *ps = cnp.PyArray_DATA(scores)
+    cdef int status
+    if cnp.PyArray_TYPE(Q) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_topk_f64(mt, m, n, d, <double *>pq, rsq, csq, <double *>pc, rsc, csc, k, pi, <double *>ps)
+    else:
+        with nogil:
+            status = fl_topk_f32(mt, m, n, d, <float *>pq, rsq, csq, <float *>pc, rsc, csc, k, pi, <float *>ps)
+    check(status, "top_k")
+    return idx, scores
