@@ -1,0 +1,116 @@
+"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`."""
+
+import argparse
+import json
+import sys
+
+import fastla
+
+
+def _progress(case, impl):
+    """One status line, rewritten in place, on an interactive terminal only."""
+    if sys.stderr.isatty():
+        print(f"  timing {case.name} [{impl}]...".ljust(78), end="\r", file=sys.stderr, flush=True)
+
+
+def _clear_progress():
+    if sys.stderr.isatty():
+        print(" " * 78, end="\r", file=sys.stderr, flush=True)
+
+
+def cmd_info(args):
+    from fastla.bench import machine_line
+
+    info = fastla.info()
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    for key, value in info.items():
+        print(f"{key:>10}: {', '.join(value) if isinstance(value, list) else value}")
+    print(f"{'machine':>10}: {machine_line()}")
+    return 0
+
+
+def cmd_demo(args):
+    """A short tour of the vector kernels: the same computation done by the naive
+    Python loops, by NumPy and by fastla, with the time each takes."""
+    import numpy as np
+
+    from fastla import bench
+
+    print("fastla demo: vectors and similarity (course module 1)\n")
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([4.0, -5.0, 6.0])
+    print(f"  x = {x.tolist()}, y = {y.tolist()}")
+    print(f"  dot(x, y)  = sum x_i y_i          = {fastla.dot(x, y):g}")
+    print(f"  norm(x)    = sqrt(sum x_i^2)      = {fastla.norm(x):.6g}")
+    print(f"  cosine     = x.y / (|x| |y|)      = {fastla.cosine_similarity(x, y):.6g}")
+    C = np.array([[1.0, 2.0, 2.9], [-1.0, 0.0, 0.0], [4.0, -5.0, 6.0], [0.5, 1.0, 1.5]])
+    idx, scores = fastla.top_k(x, C, 2)
+    print(f"  top_k(x, C, 2): rows {idx.tolist()} with cosine {np.round(scores, 4).tolist()}\n")
+
+    print("Timings (median per call; naive = fastla.naive's plain Python loops):")
+    print(f"  {bench.machine_line()}\n")
+
+    results = bench.run(bench.cases("vector", quick=True), impls=("naive", "numpy", "fastla"),
+                        min_time=args.min_time, progress=_progress)
+    _clear_progress()
+    print(bench.format_table(results))
+    print("\nNext: `fastla bench` for the full tables, fastla.naive for the code to read.")
+    return 0
+
+
+def cmd_bench(args):
+    from fastla import bench
+
+    selected = [c for fam in (args.family or [None]) for c in bench.cases(fam, quick=args.quick)]
+    if not selected:
+        print(f"no benchmark cases for {args.family}", file=sys.stderr)
+        return 2
+    print(bench.machine_line())
+
+    results = bench.run(selected, min_time=0.1 if args.quick else 0.5, progress=_progress)
+    _clear_progress()
+    print(bench.format_table(results))
+    if args.json:
+        payload = {"machine": bench.machine_line(),
+                   "results": [{"case": c.name, "family": c.family, "seconds": t} for c, t in results]}
+        with open(args.json, "w") as f:
+            json.dump(payload, f, indent=2)
+        print(f"saved {args.json}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="fastla", description="Linear algebra kernels in hand-written C, with plain-Python twins."
+    )
+    parser.add_argument("--version", action="version", version=f"fastla {fastla.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("info", help="version, SIMD paths and threads")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("demo", help="a short tour: naive vs NumPy vs fastla")
+    p.add_argument("--min-time", type=float, default=0.1, help="seconds to time each call for (default 0.1)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
+    p.add_argument("family", nargs="*", help="families to run (default: all): vector")
+    p.add_argument("--quick", action="store_true", help="only the small cases")
+    p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The `fastla` command and the benchmark registry behind it."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from fastla import bench, cli
+
+
+def run_cli(*args):
+    out = subprocess.run([sys.executable, "-m", "fastla.cli", *args], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_help_lists_the_commands():
+    text = run_cli("--help")
+    for command in ("info", "demo", "bench"):
+        assert command in text
+
+
+def test_info_json_matches_the_api():
+    import fastla
+
+    assert json.loads(run_cli("info", "--json")) == json.loads(json.dumps(fastla.info()))
+
+
+def test_demo_times_naive_numpy_and_fastla():
+    text = run_cli("demo", "--min-time", "0.01")
+    for case in bench.cases("vector", quick=True):
+        assert case.name in text
+    for impl in ("naive", "numpy", "fastla"):
+        assert f"  {impl} " in text
+
+
+def test_bench_quick_writes_json(tmp_path):
+    path = tmp_path / "bench.json"
+    cli.main(["bench", "vector", "--quick", "--json", str(path)])
+    saved = json.loads(path.read_text())
+    names = {r["case"] for r in saved["results"]}
+    assert names == {c.name for c in bench.cases("vector", quick=True)}
+    assert all(t > 0 for r in saved["results"] for t in r["seconds"].values())
+
+
+@pytest.mark.parametrize("case", bench.cases(quick=True), ids=lambda c: c.name)
+def test_registry_implementations_agree(case):
+    """Every implementation of a case computes the same thing (checked loosely:
+    the registry is for timing, the exact checks are in test_vector)."""
+
+    results = {impl: case.run(impl) for impl in case.impls if impl not in ("stream", "fastla cosine")}
+    if case.name.startswith("top_k"):
+        ref = results["fastla"][0]
+        for impl, got in results.items():
+            indices = {"numpy": got, "faiss": got[1] if impl == "faiss" else None}.get(impl)
+            indices = np.asarray(got[0] if indices is None else indices).reshape(ref.shape)
+            assert (indices == ref).mean() > 0.99, impl
+    else:
+        ref = np.asarray(results["numpy"], dtype=np.float64)
+        for impl, got in results.items():
+            np.testing.assert_allclose(np.asarray(got, dtype=np.float64), ref, rtol=1e-9, atol=1e-9, err_msg=impl)
