@@ -59,29 +59,57 @@ static void FL_TYPED(heap_push)(FL_TYPED(hit) *h, ptrdiff_t *count, ptrdiff_t k,
     h[i] = c;
 }
 
-/* 1/|row| for the cosine (0 for a zero row, so its scores are 0, not NaN) */
-static FL_T FL_TYPED(inv_norm)(ptrdiff_t d, const FL_T *row, ptrdiff_t cs)
+/* |row|, the Euclidean length, without overflow or underflow */
+static FL_T FL_TYPED(row_norm)(ptrdiff_t d, const FL_T *row, ptrdiff_t cs)
 {
     FL_T nrm;
     FL_TYPED(fl_nrm2)(d, row, cs, &nrm);
-    return nrm > 0 ? (FL_T)(1.0 / (double)nrm) : (FL_T)0;
+    return nrm;
+}
+
+/* dst[l * step] = src[l * cs] / nrm for l < d: the row at unit length (0 for a
+ * zero row, so its scores are 0, not NaN). A row whose length is subnormal has a
+ * length with too few bits: it is first scaled up by an exact power of two. */
+static void FL_TYPED(scale_row)(ptrdiff_t d, const FL_T *src, ptrdiff_t cs, FL_T nrm, FL_T *dst,
+                                ptrdiff_t step)
+{
+    if (nrm >= FL_T_MIN || nrm == 0 || nrm != nrm) {
+        FL_T inv = nrm > 0 ? (FL_T)1 / nrm : (FL_T)0;
+        if (cs == 1)
+            for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l] * inv;
+        else
+            for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l * cs] * inv;
+        return;
+    }
+    double amax = 0.0, ss = 0.0;
+    int e;
+    for (ptrdiff_t l = 0; l < d; l++) amax = fmax(amax, fabs((double)src[l * cs]));
+    frexp(amax, &e);
+    for (ptrdiff_t l = 0; l < d; l++) {
+        double v = ldexp((double)src[l * cs], -e);
+        ss += v * v;
+    }
+    double len = sqrt(ss);
+    for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = (FL_T)(ldexp((double)src[l * cs], -e) / len);
 }
 
 /* Packs rows [0, rows) of X, columns [p0, p0 + kc), into panels of w rows:
- * dst[panel][l][r] = X[panel*w + r][p0 + l] * scale[row]; missing rows are 0. */
+ * dst[panel][l][r] = X[panel*w + r][p0 + l] (divided by norms[row] when norms
+ * is not NULL); missing rows are 0. */
 static void FL_TYPED(pack_panels)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
-                                  ptrdiff_t p0, ptrdiff_t kc, int w, const FL_T *scale,
+                                  ptrdiff_t p0, ptrdiff_t kc, int w, const FL_T *norms,
                                   FL_T *dst)
 {
     for (ptrdiff_t r0 = 0; r0 < rows; r0 += w) {
         ptrdiff_t live = rows - r0 < w ? rows - r0 : w;
         for (ptrdiff_t r = 0; r < live; r++) {
             const FL_T *src = X + (r0 + r) * rs + p0 * cs;
-            FL_T f = scale ? scale[r0 + r] : (FL_T)1;
-            if (cs == 1)
-                for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = src[l] * f;
+            if (norms)
+                FL_TYPED(scale_row)(kc, src, cs, norms[r0 + r], dst + r, w);
+            else if (cs == 1)
+                for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = src[l];
             else
-                for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = src[l * cs] * f;
+                for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = src[l * cs];
         }
         for (ptrdiff_t r = live; r < w; r++)
             for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = 0;
@@ -91,12 +119,12 @@ static void FL_TYPED(pack_panels)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptr
 
 /* Packs all chunks of the depth: chunk at p0 starts at dst + p0 * padded_rows. */
 static void FL_TYPED(pack_all)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
-                               ptrdiff_t d, int w, const FL_T *scale, FL_T *dst)
+                               ptrdiff_t d, int w, const FL_T *norms, FL_T *dst)
 {
     ptrdiff_t padded = (rows + w - 1) / w * w;
     for (ptrdiff_t p0 = 0; p0 < d; p0 += FL_SCORE_KC) {
         ptrdiff_t kc = d - p0 < FL_SCORE_KC ? d - p0 : FL_SCORE_KC;
-        FL_TYPED(pack_panels)(X, rs, cs, rows, p0, kc, w, scale, dst + p0 * padded);
+        FL_TYPED(pack_panels)(X, rs, cs, rows, p0, kc, w, norms, dst + p0 * padded);
     }
 }
 
@@ -163,15 +191,16 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
     FL_T *sq = fl_malloc(sizeof(FL_T) * NB);
     int32_t *hits = fl_malloc(sizeof(int32_t) * NB);
     FL_T *tile = strided ? fl_malloc(sizeof(FL_T) * (size_t)(NB * dd)) : NULL;
+    FL_T *rowbuf = fl_malloc(sizeof(FL_T) * (size_t)dd);
     int status = FL_OK;
-    if (!qbuf || !S || !sq || !hits || (strided && !tile)) {
+    if (!qbuf || !S || !sq || !hits || !rowbuf || (strided && !tile)) {
         status = FL_ENOMEM;
         goto done;
     }
     for (ptrdiff_t i = 0; i < mq; i++) { /* contiguous, unit-length queries */
         const FL_T *q = job->Q + (q0 + i) * job->rsq;
-        FL_T f = cosine ? FL_TYPED(inv_norm)(d, q, job->csq) : (FL_T)1;
-        for (ptrdiff_t l = 0; l < d; l++) qbuf[i * d + l] = q[l * job->csq] * f;
+        FL_T nrm = cosine ? FL_TYPED(row_norm)(d, q, job->csq) : (FL_T)1;
+        FL_TYPED(scale_row)(d, q, job->csq, nrm, qbuf + i * d, 1);
     }
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) {
         ptrdiff_t nb = c1 - j0 < NB ? c1 - j0 : NB;
@@ -187,12 +216,16 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
             K->FL_TYPED(rows_dot)(nb, d, rows, rs, qbuf + i * d, S + i * NB, i == 0 && cosine ? sq : NULL);
         if (cosine) {
             for (ptrdiff_t j = 0; j < nb; j++) {
-                /* squares summed in FL_T may have overflowed or lost bits to
-                 * underflow: such rows take the careful norm */
-                FL_T f = sq[j] >= (FL_T)FL_SAFE_SUMSQ_MIN && sq[j] <= (FL_T)FL_SAFE_SUMSQ_MAX
-                             ? (FL_T)(1.0 / sqrt((double)sq[j]))
-                             : FL_TYPED(inv_norm)(d, rows + j * rs, 1);
-                for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] *= f;
+                if (sq[j] >= (FL_T)FL_SAFE_SUMSQ_MIN && sq[j] <= (FL_T)FL_SAFE_SUMSQ_MAX) {
+                    FL_T f = (FL_T)(1.0 / sqrt((double)sq[j]));
+                    for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] *= f;
+                    continue;
+                }
+                /* squares summed in FL_T overflowed or lost bits to underflow:
+                 * normalise the row with the careful norm, then score it again */
+                const FL_T *row = rows + j * rs;
+                FL_TYPED(scale_row)(d, row, 1, FL_TYPED(row_norm)(d, row, 1), rowbuf, 1);
+                for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] = K->FL_TYPED(dot)(d, qbuf + i * d, rowbuf);
             }
         }
         FL_TYPED(fold_topk)(job, heaps, counts, S, NB, mq, j0, nb, hits);
@@ -203,6 +236,7 @@ done:
     fl_free(sq);
     fl_free(hits);
     fl_free(tile);
+    fl_free(rowbuf);
     return status;
 }
 
@@ -226,33 +260,33 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
     ptrdiff_t mq_pad = (mq + MB - 1) / MB * MB;
 
     FL_T *Qp = fl_malloc(sizeof(FL_T) * (size_t)(mq_pad * dd));
-    FL_T *qscale = fl_malloc(sizeof(FL_T) * (size_t)(mq > 0 ? mq : 1));
+    FL_T *qnorm = fl_malloc(sizeof(FL_T) * (size_t)(mq > 0 ? mq : 1));
     FL_T *Cp = fl_malloc(sizeof(FL_T) * (size_t)(NB * dd));
-    FL_T *cscale = fl_malloc(sizeof(FL_T) * (size_t)NB);
+    FL_T *cnorm = fl_malloc(sizeof(FL_T) * (size_t)NB);
     FL_T *S = fl_malloc(sizeof(FL_T) * (size_t)(MB * NB));
     int32_t *hits = fl_malloc(sizeof(int32_t) * (size_t)NB);
     int status = FL_OK;
-    if (!Qp || !qscale || !Cp || !cscale || !S || !hits) {
+    if (!Qp || !qnorm || !Cp || !cnorm || !S || !hits) {
         status = FL_ENOMEM;
         goto done;
     }
 
     /* Queries packed once: block b's panels start at Qp + b*MB*d, by chunk as in pack_all */
-    for (ptrdiff_t i = 0; i < mq; i++)
-        qscale[i] = cosine ? FL_TYPED(inv_norm)(d, job->Q + (q0 + i) * job->rsq, job->csq) : (FL_T)1;
+    for (ptrdiff_t i = 0; cosine && i < mq; i++)
+        qnorm[i] = FL_TYPED(row_norm)(d, job->Q + (q0 + i) * job->rsq, job->csq);
     for (ptrdiff_t b = 0; b < mq; b += MB) {
         ptrdiff_t mb = mq - b < MB ? mq - b : MB;
         FL_TYPED(pack_all)(job->Q + (q0 + b) * job->rsq, job->rsq, job->csq, mb, d, MR,
-                           qscale + b, Qp + b * d);
+                           cosine ? qnorm + b : NULL, Qp + b * d);
     }
 
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) { /* loop 1: jt over catalogue tiles */
         ptrdiff_t nb = c1 - j0 < NB ? c1 - j0 : NB;
         ptrdiff_t nb_pad = (nb + NR - 1) / NR * NR;
         const FL_T *tile = job->C + j0 * job->rsc;
-        for (ptrdiff_t j = 0; j < nb; j++)
-            cscale[j] = cosine ? FL_TYPED(inv_norm)(d, tile + j * job->rsc, job->csc) : (FL_T)1;
-        FL_TYPED(pack_all)(tile, job->rsc, job->csc, nb, d, NR, cscale, Cp);
+        for (ptrdiff_t j = 0; cosine && j < nb; j++)
+            cnorm[j] = FL_TYPED(row_norm)(d, tile + j * job->rsc, job->csc);
+        FL_TYPED(pack_all)(tile, job->rsc, job->csc, nb, d, NR, cosine ? cnorm : NULL, Cp);
 
         for (ptrdiff_t b = 0; b < mq; b += MB) { /* loop 2: ib over query blocks */
             ptrdiff_t mb = mq - b < MB ? mq - b : MB;
@@ -278,9 +312,9 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
     }
 done:
     fl_free(Qp);
-    fl_free(qscale);
+    fl_free(qnorm);
     fl_free(Cp);
-    fl_free(cscale);
+    fl_free(cnorm);
     fl_free(S);
     fl_free(hits);
     return status;
