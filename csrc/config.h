@@ -21,6 +21,17 @@
 #define FL_MAX_MR 12
 #define FL_MAX_NR 32
 
+/* GEMM cache blocks (BLIS's names): a KC x NR micro-panel of B stays in L1 while
+ * the MC x KC block of A streams from L2; the KC x NC block of B lives in L3. */
+#define FL_GEMM_KC_F64 256
+#define FL_GEMM_MC_F64 192      /* a multiple of every MR for f64 */
+#define FL_GEMM_NC_F64 4080
+#define FL_GEMM_KC_F32 384
+#define FL_GEMM_MC_F32 192
+#define FL_GEMM_NC_F32 4096
+#define FL_GEMM_SMALL 32768.0   /* below m*n*k this, packing does not pay */
+#define FL_GEMM_GRAIN 4.0e6     /* multiply-adds per thread */
+
 /* Scoring tiles (pairwise and top-k): a catalogue tile is packed once and kept in
  * L2 while blocks of queries are scored against it. */
 #define FL_SCORE_KC 256           /* depth of one pass over packed panels */

@@ -70,4 +70,14 @@ int fl_topk_f32(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
                 const float *C, ptrdiff_t rsc, ptrdiff_t csc,
                 ptrdiff_t k, int64_t *idx, float *scores);
 
+/* ---- matrices (gemm/) ----------------------------------------------------- */
+/* C (m x n) = A (m x k) . B (k x n), each through its row and column strides;
+ * nthreads > 0 caps the threads (0: as set by fl_set_num_threads). */
+int fl_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *A, ptrdiff_t rsa,
+                ptrdiff_t csa, const double *B, ptrdiff_t rsb, ptrdiff_t csb, double *C,
+                ptrdiff_t rsc, ptrdiff_t csc, int nthreads);
+int fl_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *A, ptrdiff_t rsa,
+                ptrdiff_t csa, const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *C,
+                ptrdiff_t rsc, ptrdiff_t csc, int nthreads);
+
 #endif

@@ -11,6 +11,7 @@ import numpy as _np
 
 from fastla import _core
 from fastla._core import get_num_threads, set_isa, set_num_threads
+from fastla.linalg import matmul
 from fastla.vector import cosine_similarity, dot, norm, top_k
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ __all__ = [
     "norm",
     "cosine_similarity",
     "top_k",
+    "matmul",
     "set_num_threads",
     "get_num_threads",
     "set_isa",

@@ -38,3 +38,10 @@ cdef extern from "fastla.h" nogil:
                     const float *Q, Py_ssize_t rsq, Py_ssize_t csq,
                     const float *C, Py_ssize_t rsc, Py_ssize_t csc,
                     Py_ssize_t k, int64_t *idx, float *scores)
+
+    int fl_gemm_f64(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t rsa,
+                    Py_ssize_t csa, const double *B, Py_ssize_t rsb, Py_ssize_t csb, double *C,
+                    Py_ssize_t rsc, Py_ssize_t csc, int nthreads)
+    int fl_gemm_f32(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const float *A, Py_ssize_t rsa,
+                    Py_ssize_t csa, const float *B, Py_ssize_t rsb, Py_ssize_t csb, float *C,
+                    Py_ssize_t rsc, Py_ssize_t csc, int nthreads)

@@ -210,3 +210,29 @@ def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
             status = fl_topk_f32(mt, m, n, d, <float *>pq, rsq, csq, <float *>pc, rsc, csc, k, pi, <float *>ps)
     check(status, "top_k")
     return idx, scores
+
+
+# ---- matrices ----------------------------------------------------------------------
+
+def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
+    """out = A @ B for 2-D arrays of one float dtype; out is written through its strides."""
+    cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
+    cdef Py_ssize_t rsa = step(A, 0), csa = step(A, 1), rsb = step(B, 0), csb = step(B, 1)
+    cdef Py_ssize_t rsc = step(out, 0), csc = step(out, 1)
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *pb = cnp.PyArray_DATA(B)
+    cdef void *pc = cnp.PyArray_DATA(out)
+    cdef int status
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_gemm_f64(m, n, k, <double *>pa, rsa, csa, <double *>pb, rsb, csb, <double *>pc, rsc, csc, 0)
+    else:
+        with nogil:
+            status = fl_gemm_f32(m, n, k, <float *>pa, rsa, csa, <float *>pb, rsb, csb, <float *>pc, rsc, csc, 0)
+    check(status, "matmul")
+    return out
+
+
+def as_float_operand(x, str what, str name):
+    """An input as the C core reads it (see as_real)."""
+    return as_real(x, what, name)

@@ -1,0 +1,188 @@
+/* gemm_tmpl.h: C = A . B for one dtype (included by gemm.c with FL_T / FL_TYPED).
+ *
+ * BLIS's five loops around the micro-kernel (frame/3/gemm/bli_gemm_ker_var2.c
+ * keeps them apart from the kernel in the same way):
+ *   loop 1: jc over NC columns of B and C
+ *   loop 2: pc over KC of the depth      -> pack B(pc:, jc:) into KC x NR micro-panels
+ *   loop 3: ic over MC rows of A and C   -> pack A(ic:, pc:) into MR x KC micro-panels
+ *   loop 4: jr over NR columns           (the macro-kernel)
+ *   loop 5: ir over MR rows              -> one micro-kernel call: an MR x NR tile of C
+ * Packing reads A and B through their strides, so transposed and strided views
+ * cost no extra copy, and lays them out in the exact order the kernel reads. */
+
+/* B(pc:pc+kc, jc:jc+nc) into panels of NR columns: dst[panel][l][j], zero-padded */
+static void FL_TYPED(pack_b)(ptrdiff_t kc, ptrdiff_t nc, const FL_T *B, ptrdiff_t rsb,
+                             ptrdiff_t csb, int NR, FL_T *dst)
+{
+    for (ptrdiff_t j0 = 0; j0 < nc; j0 += NR) {
+        ptrdiff_t live = nc - j0 < NR ? nc - j0 : NR;
+        const FL_T *b = B + j0 * csb;
+        for (ptrdiff_t l = 0; l < kc; l++) {
+            const FL_T *row = b + l * rsb;
+            ptrdiff_t j = 0;
+            if (csb == 1)
+                for (; j < live; j++) dst[j] = row[j];
+            else
+                for (; j < live; j++) dst[j] = row[j * csb];
+            for (; j < NR; j++) dst[j] = 0;
+            dst += NR;
+        }
+    }
+}
+
+/* A(ic:ic+mc, pc:pc+kc) into panels of MR rows: dst[panel][l][i], zero-padded */
+static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_t rsa,
+                             ptrdiff_t csa, int MR, FL_T *dst)
+{
+    for (ptrdiff_t i0 = 0; i0 < mc; i0 += MR) {
+        ptrdiff_t live = mc - i0 < MR ? mc - i0 : MR;
+        const FL_T *a = A + i0 * rsa;
+        if (rsa == 1) { /* a transposed view: each column of the panel is contiguous */
+            for (ptrdiff_t l = 0; l < kc; l++) {
+                ptrdiff_t i = 0;
+                for (; i < live; i++) dst[l * MR + i] = a[l * csa + i];
+                for (; i < MR; i++) dst[l * MR + i] = 0;
+            }
+        } else {
+            for (ptrdiff_t i = 0; i < live; i++) {
+                const FL_T *row = a + i * rsa;
+                if (csa == 1)
+                    for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = row[l];
+                else
+                    for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = row[l * csa];
+            }
+            for (ptrdiff_t i = live; i < MR; i++)
+                for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = 0;
+        }
+        dst += (ptrdiff_t)MR * kc;
+    }
+}
+
+/* C(0:mc, 0:nc) (+)= packed A . packed B: loops 4 and 5. Full tiles with unit
+ * column stride go straight to C; edge tiles go through a small buffer. */
+static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, const FL_T *Ap,
+                                   const FL_T *Bp, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc,
+                                   int accumulate, const fl_kernel_table *K)
+{
+    const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
+    const fl_ukr_t ukr = K->FL_TYPED(ukr);
+    _Alignas(FL_ALIGN) FL_T tile[FL_MAX_MR * FL_MAX_NR];
+    for (ptrdiff_t jr = 0; jr < nc; jr += NR) {           /* loop 4: jr over NR */
+        ptrdiff_t nr = nc - jr < NR ? nc - jr : NR;
+        for (ptrdiff_t ir = 0; ir < mc; ir += MR) {       /* loop 5: ir over MR */
+            ptrdiff_t mr = mc - ir < MR ? mc - ir : MR;
+            const FL_T *a = Ap + ir * kc, *b = Bp + jr * kc;
+            FL_T *c = C + ir * rsc + jr * csc;
+            if (mr == MR && nr == NR && csc == 1) {
+                ukr(kc, a, b, c, rsc, accumulate);
+                continue;
+            }
+            ukr(kc, a, b, tile, NR, 0);
+            for (ptrdiff_t i = 0; i < mr; i++)
+                for (ptrdiff_t j = 0; j < nr; j++) {
+                    FL_T v = tile[i * NR + j];
+                    c[i * rsc + j * csc] = accumulate ? c[i * rsc + j * csc] + v : v;
+                }
+        }
+    }
+}
+
+/* Small products: packing does not pay; C rows are built from rows of B. */
+static void FL_TYPED(gemm_small)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A,
+                                 ptrdiff_t rsa, ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb,
+                                 ptrdiff_t csb, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc)
+{
+    for (ptrdiff_t i = 0; i < m; i++) {
+        FL_T *c = C + i * rsc;
+        for (ptrdiff_t j = 0; j < n; j++) c[j * csc] = 0;
+        for (ptrdiff_t l = 0; l < k; l++) {
+            FL_T a = A[i * rsa + l * csa];
+            const FL_T *b = B + l * rsb;
+            if (csb == 1 && csc == 1)
+                for (ptrdiff_t j = 0; j < n; j++) c[j] += a * b[j];
+            else
+                for (ptrdiff_t j = 0; j < n; j++) c[j * csc] += a * b[j * csb];
+        }
+    }
+}
+
+typedef struct {
+    ptrdiff_t m, n, k;
+    const FL_T *A, *B;
+    FL_T *C;
+    ptrdiff_t rsa, csa, rsb, csb, rsc, csc;
+    int split_rows; /* threads take row ranges of C, else column ranges */
+    int status[FL_MAX_THREADS];
+} FL_TYPED(gemm_job);
+
+/* One thread's share: loops 1-3 over its rows or columns of C. */
+static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptrdiff_t i1,
+                                  ptrdiff_t j0, ptrdiff_t j1)
+{
+    const fl_kernel_table *K = fl_kernels();
+    const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
+    const ptrdiff_t KC = FL_GEMM_KC, MC = FL_GEMM_MC / MR * MR, NC = FL_GEMM_NC / NR * NR;
+    ptrdiff_t kc_max = g->k < KC ? g->k : KC;
+    ptrdiff_t nc_max = j1 - j0 < NC ? (j1 - j0 + NR - 1) / NR * NR : NC;
+    ptrdiff_t mc_max = i1 - i0 < MC ? (i1 - i0 + MR - 1) / MR * MR : MC;
+    FL_T *Bp = fl_malloc(sizeof(FL_T) * (size_t)(kc_max * nc_max));
+    FL_T *Ap = fl_malloc(sizeof(FL_T) * (size_t)(kc_max * mc_max));
+    if (!Ap || !Bp) {
+        fl_free(Ap);
+        fl_free(Bp);
+        return FL_ENOMEM;
+    }
+    for (ptrdiff_t jc = j0; jc < j1; jc += NC) {                 /* loop 1: jc over NC */
+        ptrdiff_t nc = j1 - jc < NC ? j1 - jc : NC;
+        for (ptrdiff_t pc = 0; pc < g->k; pc += KC) {            /* loop 2: pc over KC */
+            ptrdiff_t kc = g->k - pc < KC ? g->k - pc : KC;
+            FL_TYPED(pack_b)(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, NR, Bp);
+            for (ptrdiff_t ic = i0; ic < i1; ic += MC) {         /* loop 3: ic over MC */
+                ptrdiff_t mc = i1 - ic < MC ? i1 - ic : MC;
+                FL_TYPED(pack_a)(mc, kc, g->A + ic * g->rsa + pc * g->csa, g->rsa, g->csa, MR, Ap);
+                FL_TYPED(macro_kernel)(mc, nc, kc, Ap, Bp, g->C + ic * g->rsc + jc * g->csc,
+                                       g->rsc, g->csc, pc > 0, K);
+            }
+        }
+    }
+    fl_free(Ap);
+    fl_free(Bp);
+    return FL_OK;
+}
+
+static void FL_TYPED(gemm_task)(void *ctx, int tid, int nt)
+{
+    FL_TYPED(gemm_job) *g = ctx;
+    const fl_kernel_table *K = fl_kernels();
+    ptrdiff_t i0 = 0, i1 = g->m, j0 = 0, j1 = g->n;
+    if (g->split_rows)
+        fl_split(g->m, K->FL_TYPED(mr), tid, nt, &i0, &i1);
+    else
+        fl_split(g->n, K->FL_TYPED(nr), tid, nt, &j0, &j1);
+    g->status[tid] = i0 < i1 && j0 < j1 ? FL_TYPED(gemm_blocked)(g, i0, i1, j0, j1) : FL_OK;
+}
+
+int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa,
+                      ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C,
+                      ptrdiff_t rsc, ptrdiff_t csc, int nthreads)
+{
+    if (m < 0 || n < 0 || k < 0) return FL_EINVAL;
+    if (m == 0 || n == 0) return FL_OK;
+    double work = (double)m * (double)n * (double)k;
+    if (k == 0 || work < FL_GEMM_SMALL) {
+        FL_TYPED(gemm_small)(m, n, k, A, rsa, csa, B, rsb, csb, C, rsc, csc);
+        return FL_OK;
+    }
+    FL_TYPED(gemm_job) g;
+    g.m = m, g.n = n, g.k = k;
+    g.A = A, g.B = B, g.C = C;
+    g.rsa = rsa, g.csa = csa, g.rsb = rsb, g.csb = csb, g.rsc = rsc, g.csc = csc;
+    int nt = fl_threads_for(work, FL_GEMM_GRAIN);
+    if (nthreads > 0 && nthreads < nt) nt = nthreads;
+    g.split_rows = m >= n;
+    for (int t = 0; t < nt; t++) g.status[t] = FL_OK;
+    fl_parallel(FL_TYPED(gemm_task), &g, nt);
+    for (int t = 0; t < nt; t++)
+        if (g.status[t] != FL_OK) return g.status[t];
+    return FL_OK;
+}
