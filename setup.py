@@ -41,7 +41,9 @@ def c_sources():
 
 
 def isa_sources(isa):
-    return sorted(glob(os.path.join("csrc", "isa", f"{isa}_*.c")))
+    """The files built with one ISA's flags: <isa>_*.c and *_<isa>.c anywhere in csrc/."""
+    return [p for p in sorted(glob("csrc/**/*.c", recursive=True))
+            if isa in os.path.splitext(os.path.basename(p))[0].split("_")]
 
 
 class BuildExt(build_ext):

@@ -14,21 +14,35 @@
 #define FL_AVX2_NR_F64 8
 #define FL_AVX2_MR_F32 6
 #define FL_AVX2_NR_F32 16
-#define FL_AVX512_MR_F64 12     /* 12 x 2 zmm accumulators = 24 of 32 registers */
+#ifndef FL_AVX512_MR_F64
+#define FL_AVX512_MR_F64 14     /* 14 x 2 zmm accumulators = 28 of 32 registers */
+#endif
 #define FL_AVX512_NR_F64 16
 #define FL_AVX512_MR_F32 12
 #define FL_AVX512_NR_F32 32
-#define FL_MAX_MR 12
+#define FL_MAX_MR 16
 #define FL_MAX_NR 32
 
 /* GEMM cache blocks (BLIS's names): a KC x NR micro-panel of B stays in L1 while
  * the MC x KC block of A streams from L2; the KC x NC block of B lives in L3. */
-#define FL_GEMM_KC_F64 256
-#define FL_GEMM_MC_F64 192      /* a multiple of every MR for f64 */
+#ifndef FL_GEMM_KC_F64
+#define FL_GEMM_KC_F64 320
+#endif
+#ifndef FL_GEMM_MC_F64
+#define FL_GEMM_MC_F64 196      /* 14 micro-panels of 14 rows */
+#endif
+#ifndef FL_GEMM_NC_F64
 #define FL_GEMM_NC_F64 4080
+#endif
+#ifndef FL_GEMM_KC_F32
 #define FL_GEMM_KC_F32 384
-#define FL_GEMM_MC_F32 192
+#endif
+#ifndef FL_GEMM_MC_F32
+#define FL_GEMM_MC_F32 196
+#endif
+#ifndef FL_GEMM_NC_F32
 #define FL_GEMM_NC_F32 4096
+#endif
 #define FL_GEMM_SMALL 32768.0   /* below m*n*k this, packing does not pay */
 #define FL_GEMM_GRAIN 4.0e6     /* multiply-adds per thread */
 
@@ -37,7 +51,7 @@
 #define FL_SCORE_KC 256           /* depth of one pass over packed panels */
 #define FL_SCORE_TILE_BYTES (256 * 1024)  /* packed catalogue tile, at most */
 #define FL_SCORE_MAX_NB 512       /* catalogue rows in a tile, at most */
-#define FL_SCORE_MB 48            /* queries scored together (a multiple of every MR) */
+#define FL_SCORE_MB 56            /* queries scored together, at most (rounded to MR) */
 #define FL_TOPK_GEMV_MAX_M 4      /* up to this many queries: stream rows, no packing */
 
 /* Threading: below these amounts of work a second thread does not pay. */

@@ -80,4 +80,14 @@ int fl_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *A, ptrdiff_t
                 ptrdiff_t csa, const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *C,
                 ptrdiff_t rsc, ptrdiff_t csc, int nthreads);
 
+/* ---- the GEMM ladder (ladder/) --------------------------------------------- */
+/* Steps 0..fl_ladder_count()-1, from naive loops to the threaded kernel, by name. */
+int fl_ladder_count(void);
+const char *fl_ladder_name(int step);
+/* 1 if this CPU can run the step (step "simd_avx2" needs AVX2 and FMA). */
+int fl_ladder_usable(int step);
+/* C = A . B (float64, row-major, leading dimensions lda, ldb, ldc) by one step. */
+int fl_ladder_run(int step, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *A, ptrdiff_t lda,
+                  const double *B, ptrdiff_t ldb, double *C, ptrdiff_t ldc);
+
 #endif

@@ -59,6 +59,11 @@ def _search(rng, dtype, size):
     return Q, C, 4
 
 
+def _product(rng, dtype, size):
+    m, k, n = {"small": (5, 6, 7), "medium": (203, 517, 129)}[size]
+    return rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+
+
 CASES = [
     Case("dot", fastla.dot, naive.dot, np.dot, _vectors, lambda a: a[0].shape[0]),
     Case("norm", fastla.norm, naive.norm, np.linalg.norm, lambda r, t, s: _vectors(r, t, s)[:1],
@@ -67,4 +72,5 @@ CASES = [
          lambda a: a[0].shape[1]),
     Case("top_k", fastla.top_k, naive.top_k, lambda Q, C, k: np_top_k(Q, C, k)[:2], _search,
          lambda a: a[0].shape[1]),
+    Case("matmul", fastla.matmul, naive.matmul, np.matmul, _product, lambda a: a[0].shape[1]),
 ]

@@ -7,16 +7,26 @@
  * the tile completely and keeps it in registers (as BLIS's reference kernel,
  * config/template/kernels/3/bli_gemm_template_noopt_mxn.c, describes). */
 #define FL_NV (FL_UKR_NR / FL_VLEN)
+#ifndef FL_UKR_PREFETCH_A
+#define FL_UKR_PREFETCH_A 4 /* k steps ahead */
+#endif
 
 void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
                                                       FL_T *c, ptrdiff_t ldc, int accumulate)
 {
     fl_v acc[FL_UKR_MR][FL_NV];
-    for (int i = 0; i < FL_UKR_MR; i++)
+    for (int i = 0; i < FL_UKR_MR; i++) {
+        FL_PREFETCH(c + i * ldc);  /* C's rows arrive while the k loop runs */
+        FL_PREFETCH(c + i * ldc + FL_UKR_NR - 1);
         for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VZERO();
+    }
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
     for (ptrdiff_t l = 0; l < k; l++) {
         fl_v bv[FL_NV];
+        FL_PREFETCH(a + FL_UKR_PREFETCH_A * FL_UKR_MR);
         for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
         for (int i = 0; i < FL_UKR_MR; i++) {
             fl_v ai = FL_VSET1(a[i]);

@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #define FL_ISA avx2
+#define FL_PREFETCH(p) _mm_prefetch((const char *)(p), _MM_HINT_T0)
 
 static inline double fl_hsum_pd256(__m256d v)
 {

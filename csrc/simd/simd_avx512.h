@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #define FL_ISA avx512
+#define FL_PREFETCH(p) _mm_prefetch((const char *)(p), _MM_HINT_T0)
 #if FL_F32
 typedef __m512 fl_v;
 #define FL_VLEN 16

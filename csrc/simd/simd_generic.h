@@ -1,6 +1,7 @@
 /* simd_generic.h: the vector vocabulary of the kernel templates in plain C, with
  * "vectors" of one element. The compiler may still vectorise for the baseline ISA. */
 #define FL_ISA generic
+#define FL_PREFETCH(p) ((void)(p))
 #if FL_F32
 typedef float fl_v;
 #define FL_VLEN 1

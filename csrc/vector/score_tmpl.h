@@ -256,7 +256,7 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
     if (NB > FL_SCORE_MAX_NB) NB = FL_SCORE_MAX_NB;
     NB = NB / NR * NR;
     if (NB < NR) NB = NR;
-    const ptrdiff_t MB = FL_SCORE_MB; /* a multiple of every MR */
+    const ptrdiff_t MB = FL_SCORE_MB / MR * MR; /* whole micro-panels */
     ptrdiff_t mq_pad = (mq + MB - 1) / MB * MB;
 
     FL_T *Qp = fl_malloc(sizeof(FL_T) * (size_t)(mq_pad * dd));

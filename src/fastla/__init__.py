@@ -2,6 +2,7 @@
 
     import fastla as fl
     fl.dot(x, y), fl.norm(x), fl.cosine_similarity(X, Y), fl.top_k(Q, C, k)
+    fl.matmul(A, B)             # blocked GEMM; fastla.ladder shows how it is built
     fastla.naive.<same names>   # the same maths in plain Python loops
 """
 

@@ -45,3 +45,9 @@ cdef extern from "fastla.h" nogil:
     int fl_gemm_f32(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const float *A, Py_ssize_t rsa,
                     Py_ssize_t csa, const float *B, Py_ssize_t rsb, Py_ssize_t csb, float *C,
                     Py_ssize_t rsc, Py_ssize_t csc, int nthreads)
+
+    int fl_ladder_count()
+    const char *fl_ladder_name(int step)
+    int fl_ladder_usable(int step)
+    int fl_ladder_run(int step, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t lda,
+                      const double *B, Py_ssize_t ldb, double *C, Py_ssize_t ldc)

@@ -236,3 +236,24 @@ def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
 def as_float_operand(x, str what, str name):
     """An input as the C core reads it (see as_real)."""
     return as_real(x, what, name)
+
+
+# ---- the GEMM ladder -------------------------------------------------------------------
+
+def ladder_steps():
+    """[(name, usable on this CPU)] for the ladder's steps, in order."""
+    return [(fl_ladder_name(i).decode(), bool(fl_ladder_usable(i))) for i in range(fl_ladder_count())]
+
+
+def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
+    """A @ B by one step of the ladder; A and B C-contiguous float64, shapes checked."""
+    cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
+    cdef cnp.ndarray C = np.empty((m, n), dtype=np.float64)
+    cdef double *pa = <double *>cnp.PyArray_DATA(A)
+    cdef double *pb = <double *>cnp.PyArray_DATA(B)
+    cdef double *pc = <double *>cnp.PyArray_DATA(C)
+    cdef int status
+    with nogil:
+        status = fl_ladder_run(step, m, n, k, pa, k, pb, n, pc, n)
+    check(status, "ladder.matmul")
+    return C

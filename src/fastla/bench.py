@@ -25,6 +25,7 @@ class Case:
     build: Callable[[], dict]                # makes the inputs, once
     impls: dict = field(default_factory=dict)  # implementation -> fn(inputs)
     quick: bool = True                       # small enough for the demo and --quick
+    flops: float = 0.0                       # floating-point operations per call, for GFLOP/s
 
     @functools.cached_property
     def inputs(self):
@@ -123,6 +124,35 @@ def _top_k_case(n, d, m, k=10, quick=False):
     return Case("vector", name, build, impls, quick=quick)
 
 
+def _matmul_case(m, k, n, dtype=np.float64, quick=False):
+    def build():
+        rng = np.random.default_rng(3)
+        A, B = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+        return {"A": A, "B": B, "Al": A.tolist(), "Bl": B.tolist()}
+
+    impls = {"numpy": lambda a: a["A"] @ a["B"], "fastla": lambda a: fastla.matmul(a["A"], a["B"])}
+    if m * k * n <= 70_000:
+        impls = {"naive": lambda a: naive.matmul(a["Al"], a["Bl"]), **impls}
+    name = f"matmul {m}x{k} . {k}x{n} {np.dtype(dtype).name}"
+    return Case("gemm", name, build, impls, quick=quick, flops=2.0 * m * k * n)
+
+
+def _ladder_case(n):
+    import fastla.ladder as ladder
+
+    def build():
+        rng = np.random.default_rng(4)
+        A, B = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+        return {"A": A, "B": B}
+
+    impls = {"numpy": lambda a: a["A"] @ a["B"]}
+    for step in ladder.STEPS:
+        if ladder.usable(step):
+            impls[step] = functools.partial(lambda s, a: ladder.matmul(a["A"], a["B"], step=s), step)
+    impls["fastla"] = impls.pop("threads")
+    return Case("ladder", f"ladder n={n}", build, impls, quick=False, flops=2.0 * n**3)
+
+
 def cases(family=None, quick=False):
     """The registered cases, optionally of one family and only the quick ones."""
     every = [
@@ -136,6 +166,15 @@ def cases(family=None, quick=False):
         _top_k_case(100_000, 64, 16, quick=True),
         _top_k_case(1_000_000, 64, 1),
         _top_k_case(1_000_000, 64, 256),
+        _matmul_case(8, 8, 8, quick=True),
+        _matmul_case(32, 32, 32, quick=True),
+        _matmul_case(64, 64, 64, quick=True),
+        _matmul_case(256, 256, 256, quick=True),
+        _matmul_case(256, 256, 256, np.float32, quick=True),
+        *[_matmul_case(n, n, n, t) for t in (np.float64, np.float32) for n in (512, 1024, 2048)],
+        _matmul_case(4096, 64, 4096),
+        _matmul_case(64, 4096, 64),
+        _ladder_case(512),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 
@@ -180,7 +219,8 @@ def format_table(results):
         base = timings.get("fastla")
         for impl, t in timings.items():
             ratio = f"{t / base:8.2f}x fastla's time" if base else ""
-            lines.append(f"  {impl:<14}{_fmt_seconds(t):>12}  {ratio}")
+            rate = f"  {case.flops / t / 1e9:7.1f} GFLOP/s" if case.flops else ""
+            lines.append(f"  {impl:<14}{_fmt_seconds(t):>12}  {ratio}{rate}")
     return "\n".join(lines)
 
 

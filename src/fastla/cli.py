@@ -96,7 +96,7 @@ def build_parser():
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
-    p.add_argument("family", nargs="*", help="families to run (default: all): vector")
+    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder")
     p.add_argument("--quick", action="store_true", help="only the small cases")
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
     p.set_defaults(func=cmd_bench)
