@@ -36,9 +36,11 @@ static unsigned long long xgetbv0(void)
 
 void fl_threads_init(void);
 
+typedef const fl_kernel_table *fl_table_ptr;
+
 static int usable[FL_ISA_COUNT];
-static const fl_kernel_table *current = &fl_kernels_generic;
-static fl_isa current_isa = FL_ISA_GENERIC;
+static fl_table_ptr current = &fl_kernels_generic; /* read by kernels while set_isa may run */
+static int current_isa = FL_ISA_GENERIC;
 static int initialised = 0;
 
 static void detect(void)
@@ -78,8 +80,8 @@ void fl_init(void)
     detect();
     for (int isa = FL_ISA_COUNT - 1; isa >= 0; isa--) {
         if (usable[isa]) {
-            current_isa = (fl_isa)isa;
-            current = table_of(current_isa);
+            FL_STORE(int, &current_isa, isa);
+            FL_STORE(fl_table_ptr, &current, table_of((fl_isa)isa));
             break;
         }
     }
@@ -96,18 +98,18 @@ int fl_isa_usable(fl_isa isa)
 int fl_set_isa(fl_isa isa)
 {
     if (!fl_isa_usable(isa)) return FL_EINVAL;
-    current_isa = isa;
-    current = table_of(isa);
+    FL_STORE(int, &current_isa, (int)isa);
+    FL_STORE(fl_table_ptr, &current, table_of(isa));
     return FL_OK;
 }
 
 fl_isa fl_get_isa(void)
 {
     fl_init();
-    return current_isa;
+    return (fl_isa)FL_LOAD(int, &current_isa);
 }
 
-const fl_kernel_table *fl_kernels(void) { return current; }
+const fl_kernel_table *fl_kernels(void) { return FL_LOAD(fl_table_ptr, &current); }
 
 static const char *const names[FL_ISA_COUNT] = {"generic", "avx2", "avx512"};
 

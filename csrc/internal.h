@@ -6,6 +6,17 @@
 #include "fastla.h"
 #include "config.h"
 
+/* Loads and stores shared between threads outside a lock (the pool's spin
+ * loops, the thread count, the kernel table): acquire/release atomics. T must
+ * be a single type name (use a typedef for pointers). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define FL_LOAD(T, p) (*(volatile T *)(p)) /* MSVC: volatile is acquire/release on x86 */
+#define FL_STORE(T, p, v) (*(volatile T *)(p) = (v))
+#else
+#define FL_LOAD(T, p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define FL_STORE(T, p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#endif
+
 /* Micro-kernel: c[i*ldc + j] (= or +=) sum_l a[l*MR + i] * b[l*NR + j], i < MR, j < NR.
  * a and b are packed panels (see gemm/pack.h); c is a full MR x NR tile. */
 typedef void (*fl_ukr_f64)(ptrdiff_t k, const double *a, const double *b, double *c,

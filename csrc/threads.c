@@ -69,20 +69,22 @@ int fl_cpu_count(void)
 int fl_set_num_threads(int n)
 {
     if (n < 1 || n > FL_MAX_THREADS) return FL_EINVAL;
-    num_threads = n;
+    FL_STORE(int, &num_threads, n);
     return FL_OK;
 }
 
 int fl_get_num_threads(void)
 {
-    if (num_threads == 0) {
+    int n = FL_LOAD(int, &num_threads);
+    if (n == 0) {
         const char *env = getenv("FASTLA_NUM_THREADS");
-        long n = env ? strtol(env, NULL, 10) : 0;
-        if (n < 1) n = fl_cpu_count();
-        if (n > FL_MAX_THREADS) n = FL_MAX_THREADS;
-        num_threads = (int)n;
+        long v = env ? strtol(env, NULL, 10) : 0;
+        if (v < 1) v = fl_cpu_count();
+        if (v > FL_MAX_THREADS) v = FL_MAX_THREADS;
+        n = (int)v;
+        FL_STORE(int, &num_threads, n);
     }
-    return num_threads;
+    return n;
 }
 
 int fl_threads_for(double work, double grain)
@@ -130,17 +132,17 @@ typedef pthread_cond_t fl_cond;
 #define cond_signal(c) pthread_cond_signal(c)
 #endif
 
-/* Shared counters are read outside the lock while spinning: volatile plus the
- * lock's own barriers when they change is enough for this protocol. */
+/* generation and pending are read outside the lock while spinning (atomic
+ * loads); every decision is taken again under the lock. */
 static struct {
     fl_mutex run_lock;          /* held by the one caller whose job is running */
     fl_mutex mu;                /* guards the fields below */
     fl_cond wake, done;
     int ready;                  /* locks initialised */
     int nworkers;
-    volatile long generation;   /* bumped once per job */
-    long spawn_generation;      /* the generation a new worker starts from */
-    volatile int pending;       /* worker tasks not yet finished */
+    unsigned long generation;       /* bumped once per job (wraps harmlessly) */
+    unsigned long spawn_generation; /* the generation a new worker starts from */
+    int pending;                    /* worker tasks not yet finished */
     fl_task_fn fn;
     void *ctx;
     int ntasks;                 /* nt of the running job */
@@ -163,10 +165,11 @@ static void worker_loop(int id)
     /* Not pool.generation: the job this worker was spawned for may be posted
      * before the thread gets to run, and it must not miss it. */
     mutex_lock(&pool.mu);
-    long seen = pool.spawn_generation;
+    unsigned long seen = pool.spawn_generation;
     mutex_unlock(&pool.mu);
     for (;;) {
-        for (int spin = 0; spin < SPIN_ROUNDS && pool.generation == seen; spin++) cpu_relax();
+        for (int spin = 0; spin < SPIN_ROUNDS && FL_LOAD(unsigned long, &pool.generation) == seen; spin++)
+            cpu_relax();
         mutex_lock(&pool.mu);
         while (pool.generation == seen) cond_wait(&pool.wake, &pool.mu);
         seen = pool.generation;
@@ -178,7 +181,8 @@ static void worker_loop(int id)
         if (mine) {
             fn(ctx, id, nt);
             mutex_lock(&pool.mu);
-            if (--pool.pending == 0) cond_signal(&pool.done);
+            FL_STORE(int, &pool.pending, pool.pending - 1);
+            if (pool.pending == 0) cond_signal(&pool.done);
             mutex_unlock(&pool.mu);
         }
     }
@@ -274,8 +278,8 @@ void fl_parallel(fl_task_fn fn, void *ctx, int nt)
     pool.ctx = ctx;
     pool.ntasks = nt;
     pool.workers_used = on_pool;
-    pool.pending = on_pool;
-    pool.generation++;
+    FL_STORE(int, &pool.pending, on_pool);
+    FL_STORE(unsigned long, &pool.generation, pool.generation + 1);
     cond_broadcast(&pool.wake);
     mutex_unlock(&pool.mu);
 
@@ -283,7 +287,7 @@ void fl_parallel(fl_task_fn fn, void *ctx, int nt)
     fn(ctx, 0, nt);
     if (on_pool + 1 < nt) run_serially(fn, ctx, on_pool + 1, nt);
 
-    for (int spin = 0; spin < SPIN_ROUNDS && pool.pending != 0; spin++) cpu_relax();
+    for (int spin = 0; spin < SPIN_ROUNDS && FL_LOAD(int, &pool.pending) != 0; spin++) cpu_relax();
     mutex_lock(&pool.mu);
     while (pool.pending != 0) cond_wait(&pool.done, &pool.mu);
     mutex_unlock(&pool.mu);

@@ -87,3 +87,21 @@ def test_naive_rejects_what_fast_rejects():
         naive.top_k([1.0], [[1.0]], 2)
     with pytest.raises(ValueError):
         naive.cosine_similarity([[1.0, 2.0]], [[1.0, 2.0, 3.0]])
+
+
+def test_binding_checks_shapes_itself():
+    """The private binding is importable, so it checks shapes too (no out-of-bounds reads)."""
+    from fastla import _core
+
+    with pytest.raises(ValueError, match="shape"):
+        _core.topk(np.ones((2, 300)), np.ones((5, 2)), 1)
+    with pytest.raises(ValueError, match="2-D"):
+        _core.topk(np.ones(3), np.ones((5, 3)), 1)
+    with pytest.raises(ValueError, match="k=9"):
+        _core.topk(np.ones((1, 3)), np.ones((5, 3)), 9)
+    with pytest.raises(ValueError, match="shape"):
+        _core.pairwise(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="do not fit"):
+        _core.gemm(np.ones((2, 3)), np.ones((4, 2)), np.ones((2, 2)))
+    with pytest.raises(TypeError, match="dtype"):
+        _core.gemm(np.ones((2, 2)), np.ones((2, 2), np.float32), np.ones((2, 2)))

@@ -311,3 +311,36 @@ def test_cosine_of_subnormal_vectors(dtype, isa):
         Q = np.repeat(X[:1], m, axis=0)
         _, sc = fastla.top_k(Q, X, 5)
         np.testing.assert_allclose(sc[0], np.sort(exact[0])[::-1], rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("d", [3, 257, 600])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cosine_of_subnormal_rows_across_depth_chunks(d, dtype, isa):
+    """The scaling of a subnormal row is worked out over the whole row, not per
+    chunk of the depth (a row longer than one chunk once gave cosines of 1.3)."""
+    t = np.finfo(dtype).smallest_subnormal * 3
+    X = np.full((1, d), t, dtype)
+    Y = np.ones((6, d), dtype)
+    tol = 4 * d * np.finfo(dtype).eps
+    np.testing.assert_allclose(fastla.cosine_similarity(X, Y), 1.0, rtol=tol)
+    for m in (1, 6):
+        np.testing.assert_allclose(fastla.top_k(np.repeat(X, m, 0), Y, 2)[1], 1.0, rtol=tol)
+
+
+def test_cosine_of_rows_longer_than_the_float_range():
+    X = np.full((2, 4), 3e38, np.float32)  # |x| = 6e38 > float32's largest
+    np.testing.assert_allclose(fastla.cosine_similarity(X), 1.0, rtol=1e-6)
+    assert np.isnan(fastla.cosine_similarity(np.array([[np.inf, 1.0]]), np.ones((1, 2))))
+
+
+def test_results_do_not_depend_on_the_thread_count(rng, threads):
+    """The path (streaming or tiled) is chosen per call, not per thread's share."""
+    Q = rng.standard_normal((100, 64)).astype(np.float32)
+    C = rng.standard_normal((20_000, 64)).astype(np.float32)
+    got = {}
+    for nt in (1, 2, 3):
+        fastla.set_num_threads(nt)
+        got[nt] = fastla.top_k(Q, C, 10, metric="dot")
+    for nt in (2, 3):
+        np.testing.assert_array_equal(got[nt][0], got[1][0])
+        np.testing.assert_array_equal(got[nt][1], got[1][1])

@@ -112,6 +112,7 @@ typedef struct {
     FL_T *C;
     ptrdiff_t rsa, csa, rsb, csb, rsc, csc;
     int split_rows; /* threads take row ranges of C, else column ranges */
+    const fl_kernel_table *K; /* taken once per call: every thread uses the same tiles */
     int status[FL_MAX_THREADS];
 } FL_TYPED(gemm_job);
 
@@ -119,7 +120,7 @@ typedef struct {
 static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptrdiff_t i1,
                                   ptrdiff_t j0, ptrdiff_t j1)
 {
-    const fl_kernel_table *K = fl_kernels();
+    const fl_kernel_table *K = g->K;
     const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
     const ptrdiff_t KC = FL_GEMM_KC, MC = FL_GEMM_MC / MR * MR, NC = FL_GEMM_NC / NR * NR;
     ptrdiff_t kc_max = g->k < KC ? g->k : KC;
@@ -153,7 +154,7 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
 static void FL_TYPED(gemm_task)(void *ctx, int tid, int nt)
 {
     FL_TYPED(gemm_job) *g = ctx;
-    const fl_kernel_table *K = fl_kernels();
+    const fl_kernel_table *K = g->K;
     ptrdiff_t i0 = 0, i1 = g->m, j0 = 0, j1 = g->n;
     if (g->split_rows)
         fl_split(g->m, K->FL_TYPED(mr), tid, nt, &i0, &i1);
@@ -180,6 +181,7 @@ int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrd
     int nt = fl_threads_for(work, FL_GEMM_GRAIN);
     if (nthreads > 0 && nthreads < nt) nt = nthreads;
     g.split_rows = m >= n;
+    g.K = fl_kernels();
     for (int t = 0; t < nt; t++) g.status[t] = FL_OK;
     fl_parallel(FL_TYPED(gemm_task), &g, nt);
     for (int t = 0; t < nt; t++)

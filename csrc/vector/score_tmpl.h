@@ -59,53 +59,65 @@ static void FL_TYPED(heap_push)(FL_TYPED(hit) *h, ptrdiff_t *count, ptrdiff_t k,
     h[i] = c;
 }
 
-/* |row|, the Euclidean length, without overflow or underflow */
-static FL_T FL_TYPED(row_norm)(ptrdiff_t d, const FL_T *row, ptrdiff_t cs)
+/* How to bring a row to unit length: multiply by inv, or, for a row whose
+ * length is subnormal (too few bits), scale by 2^-e first (exact) and divide by
+ * the length of the scaled row. Worked out once over the whole row, so every
+ * chunk of the depth is scaled alike. */
+typedef struct {
+    FL_T inv;
+    int e, tiny;
+    double len;
+} FL_TYPED(unit_scale);
+
+static FL_TYPED(unit_scale) FL_TYPED(unit_scale_of)(ptrdiff_t d, const FL_T *row, ptrdiff_t cs)
 {
+    FL_TYPED(unit_scale) u = {0, 0, 0, 0.0};
     FL_T nrm;
     FL_TYPED(fl_nrm2)(d, row, cs, &nrm);
-    return nrm;
-}
-
-/* dst[l * step] = src[l * cs] / nrm for l < d: the row at unit length (0 for a
- * zero row, so its scores are 0, not NaN). A row whose length is subnormal has a
- * length with too few bits: it is first scaled up by an exact power of two. */
-static void FL_TYPED(scale_row)(ptrdiff_t d, const FL_T *src, ptrdiff_t cs, FL_T nrm, FL_T *dst,
-                                ptrdiff_t step)
-{
-    if (nrm >= FL_T_MIN || nrm == 0 || nrm != nrm) {
-        FL_T inv = nrm > 0 ? (FL_T)1 / nrm : (FL_T)0;
-        if (cs == 1)
-            for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l] * inv;
-        else
-            for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l * cs] * inv;
-        return;
+    if (nrm == 0 || nrm != nrm || (nrm >= FL_T_MIN && nrm <= 1 / FL_T_MIN)) {
+        u.inv = nrm == 0 ? (FL_T)0 : (FL_T)1 / nrm; /* a zero row scores 0, not NaN */
+        return u;
     }
+    /* a length below FL_T_MIN has lost bits; one above 1/FL_T_MIN (or past
+     * the float range) would make 1/length subnormal or zero */
     double amax = 0.0, ss = 0.0;
-    int e;
-    for (ptrdiff_t l = 0; l < d; l++) amax = fmax(amax, fabs((double)src[l * cs]));
-    frexp(amax, &e);
+    for (ptrdiff_t l = 0; l < d; l++) amax = fmax(amax, fabs((double)row[l * cs]));
+    if (isinf(amax)) return u; /* inv = 0: infinite entries give NaN, like inf/inf */
+    frexp(amax, &u.e);
     for (ptrdiff_t l = 0; l < d; l++) {
-        double v = ldexp((double)src[l * cs], -e);
+        double v = ldexp((double)row[l * cs], -u.e);
         ss += v * v;
     }
-    double len = sqrt(ss);
-    for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = (FL_T)(ldexp((double)src[l * cs], -e) / len);
+    u.tiny = 1;
+    u.len = sqrt(ss);
+    return u;
+}
+
+/* dst[l * step] = src[l * cs] scaled by u, for l < d */
+static void FL_TYPED(scale_row)(ptrdiff_t d, const FL_T *src, ptrdiff_t cs, FL_TYPED(unit_scale) u,
+                                FL_T *dst, ptrdiff_t step)
+{
+    if (u.tiny)
+        for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = (FL_T)(ldexp((double)src[l * cs], -u.e) / u.len);
+    else if (cs == 1)
+        for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l] * u.inv;
+    else
+        for (ptrdiff_t l = 0; l < d; l++) dst[l * step] = src[l * cs] * u.inv;
 }
 
 /* Packs rows [0, rows) of X, columns [p0, p0 + kc), into panels of w rows:
- * dst[panel][l][r] = X[panel*w + r][p0 + l] (divided by norms[row] when norms
- * is not NULL); missing rows are 0. */
+ * dst[panel][l][r] = X[panel*w + r][p0 + l] (brought to unit length by
+ * units[row] when units is not NULL); missing rows are 0. */
 static void FL_TYPED(pack_panels)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
-                                  ptrdiff_t p0, ptrdiff_t kc, int w, const FL_T *norms,
-                                  FL_T *dst)
+                                  ptrdiff_t p0, ptrdiff_t kc, int w,
+                                  const FL_TYPED(unit_scale) *units, FL_T *dst)
 {
     for (ptrdiff_t r0 = 0; r0 < rows; r0 += w) {
         ptrdiff_t live = rows - r0 < w ? rows - r0 : w;
         for (ptrdiff_t r = 0; r < live; r++) {
             const FL_T *src = X + (r0 + r) * rs + p0 * cs;
-            if (norms)
-                FL_TYPED(scale_row)(kc, src, cs, norms[r0 + r], dst + r, w);
+            if (units)
+                FL_TYPED(scale_row)(kc, src, cs, units[r0 + r], dst + r, w);
             else if (cs == 1)
                 for (ptrdiff_t l = 0; l < kc; l++) dst[l * w + r] = src[l];
             else
@@ -119,12 +131,12 @@ static void FL_TYPED(pack_panels)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptr
 
 /* Packs all chunks of the depth: chunk at p0 starts at dst + p0 * padded_rows. */
 static void FL_TYPED(pack_all)(const FL_T *X, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
-                               ptrdiff_t d, int w, const FL_T *norms, FL_T *dst)
+                               ptrdiff_t d, int w, const FL_TYPED(unit_scale) *units, FL_T *dst)
 {
     ptrdiff_t padded = (rows + w - 1) / w * w;
     for (ptrdiff_t p0 = 0; p0 < d; p0 += FL_SCORE_KC) {
         ptrdiff_t kc = d - p0 < FL_SCORE_KC ? d - p0 : FL_SCORE_KC;
-        FL_TYPED(pack_panels)(X, rs, cs, rows, p0, kc, w, norms, dst + p0 * padded);
+        FL_TYPED(pack_panels)(X, rs, cs, rows, p0, kc, w, units, dst + p0 * padded);
     }
 }
 
@@ -139,6 +151,7 @@ typedef struct {
     ptrdiff_t k;           /* top-k: heaps per thread, nt x m x k when split by catalogue */
     FL_TYPED(hit) *heaps;
     ptrdiff_t *counts;
+    const fl_kernel_table *K; /* taken once per call: every thread uses the same tiles */
     int status[FL_MAX_THREADS];
 } FL_TYPED(score_job);
 
@@ -167,7 +180,7 @@ static void FL_TYPED(fold_topk)(FL_TYPED(score_job) *job, FL_TYPED(hit) *heaps, 
             }
             continue;
         }
-        ptrdiff_t nh = fl_kernels()->FL_TYPED(scan_gt)(nb - j, row + j, h[0].s, hits);
+        ptrdiff_t nh = job->K->FL_TYPED(scan_gt)(nb - j, row + j, h[0].s, hits);
         for (ptrdiff_t t = 0; t < nh; t++) {
             FL_TYPED(hit) c = {row[j + hits[t]], j0 + j + hits[t]};
             if (c.s > h[0].s) FL_TYPED(heap_push)(h, count, k, c);
@@ -181,7 +194,7 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
                                 ptrdiff_t c0, ptrdiff_t c1, FL_TYPED(hit) *heaps,
                                 ptrdiff_t *counts)
 {
-    const fl_kernel_table *K = fl_kernels();
+    const fl_kernel_table *K = job->K;
     ptrdiff_t mq = q1 - q0, d = job->d, dd = d > 0 ? d : 1;
     int cosine = job->metric == FL_METRIC_COSINE;
     enum { NB = 256 };
@@ -199,8 +212,9 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
     }
     for (ptrdiff_t i = 0; i < mq; i++) { /* contiguous, unit-length queries */
         const FL_T *q = job->Q + (q0 + i) * job->rsq;
-        FL_T nrm = cosine ? FL_TYPED(row_norm)(d, q, job->csq) : (FL_T)1;
-        FL_TYPED(scale_row)(d, q, job->csq, nrm, qbuf + i * d, 1);
+        FL_TYPED(unit_scale) unit = {1, 0, 0, 0.0};
+        if (cosine) unit = FL_TYPED(unit_scale_of)(d, q, job->csq);
+        FL_TYPED(scale_row)(d, q, job->csq, unit, qbuf + i * d, 1);
     }
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) {
         ptrdiff_t nb = c1 - j0 < NB ? c1 - j0 : NB;
@@ -224,7 +238,7 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
                 /* squares summed in FL_T overflowed or lost bits to underflow:
                  * normalise the row with the careful norm, then score it again */
                 const FL_T *row = rows + j * rs;
-                FL_TYPED(scale_row)(d, row, 1, FL_TYPED(row_norm)(d, row, 1), rowbuf, 1);
+                FL_TYPED(scale_row)(d, row, 1, FL_TYPED(unit_scale_of)(d, row, 1), rowbuf, 1);
                 for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] = K->FL_TYPED(dot)(d, qbuf + i * d, rowbuf);
             }
         }
@@ -245,7 +259,7 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
                                  ptrdiff_t c0, ptrdiff_t c1, FL_TYPED(hit) *heaps,
                                  ptrdiff_t *counts)
 {
-    const fl_kernel_table *K = fl_kernels();
+    const fl_kernel_table *K = job->K;
     const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
     const fl_ukr_t ukr = K->FL_TYPED(ukr);
     ptrdiff_t d = job->d, mq = q1 - q0;
@@ -260,24 +274,24 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
     ptrdiff_t mq_pad = (mq + MB - 1) / MB * MB;
 
     FL_T *Qp = fl_malloc(sizeof(FL_T) * (size_t)(mq_pad * dd));
-    FL_T *qnorm = fl_malloc(sizeof(FL_T) * (size_t)(mq > 0 ? mq : 1));
+    FL_TYPED(unit_scale) *qunit = fl_malloc(sizeof(FL_TYPED(unit_scale)) * (size_t)(mq > 0 ? mq : 1));
     FL_T *Cp = fl_malloc(sizeof(FL_T) * (size_t)(NB * dd));
-    FL_T *cnorm = fl_malloc(sizeof(FL_T) * (size_t)NB);
+    FL_TYPED(unit_scale) *cunit = fl_malloc(sizeof(FL_TYPED(unit_scale)) * (size_t)NB);
     FL_T *S = fl_malloc(sizeof(FL_T) * (size_t)(MB * NB));
     int32_t *hits = fl_malloc(sizeof(int32_t) * (size_t)NB);
     int status = FL_OK;
-    if (!Qp || !qnorm || !Cp || !cnorm || !S || !hits) {
+    if (!Qp || !qunit || !Cp || !cunit || !S || !hits) {
         status = FL_ENOMEM;
         goto done;
     }
 
     /* Queries packed once: block b's panels start at Qp + b*MB*d, by chunk as in pack_all */
     for (ptrdiff_t i = 0; cosine && i < mq; i++)
-        qnorm[i] = FL_TYPED(row_norm)(d, job->Q + (q0 + i) * job->rsq, job->csq);
+        qunit[i] = FL_TYPED(unit_scale_of)(d, job->Q + (q0 + i) * job->rsq, job->csq);
     for (ptrdiff_t b = 0; b < mq; b += MB) {
         ptrdiff_t mb = mq - b < MB ? mq - b : MB;
         FL_TYPED(pack_all)(job->Q + (q0 + b) * job->rsq, job->rsq, job->csq, mb, d, MR,
-                           cosine ? qnorm + b : NULL, Qp + b * d);
+                           cosine ? qunit + b : NULL, Qp + b * d);
     }
 
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) { /* loop 1: jt over catalogue tiles */
@@ -285,8 +299,8 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
         ptrdiff_t nb_pad = (nb + NR - 1) / NR * NR;
         const FL_T *tile = job->C + j0 * job->rsc;
         for (ptrdiff_t j = 0; cosine && j < nb; j++)
-            cnorm[j] = FL_TYPED(row_norm)(d, tile + j * job->rsc, job->csc);
-        FL_TYPED(pack_all)(tile, job->rsc, job->csc, nb, d, NR, cosine ? cnorm : NULL, Cp);
+            cunit[j] = FL_TYPED(unit_scale_of)(d, tile + j * job->rsc, job->csc);
+        FL_TYPED(pack_all)(tile, job->rsc, job->csc, nb, d, NR, cosine ? cunit : NULL, Cp);
 
         for (ptrdiff_t b = 0; b < mq; b += MB) { /* loop 2: ib over query blocks */
             ptrdiff_t mb = mq - b < MB ? mq - b : MB;
@@ -312,9 +326,9 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
     }
 done:
     fl_free(Qp);
-    fl_free(qnorm);
+    fl_free(qunit);
     fl_free(Cp);
-    fl_free(cnorm);
+    fl_free(cunit);
     fl_free(S);
     fl_free(hits);
     return status;
@@ -340,7 +354,8 @@ static void FL_TYPED(score_task)(void *ctx, int tid, int nt)
         }
     }
     if (q0 >= q1 || c0 >= c1) return;
-    if (!job->out && q1 - q0 <= FL_TOPK_GEMV_MAX_M)
+    /* the path is chosen for the whole call, so results do not depend on threads */
+    if (!job->out && job->m <= FL_TOPK_GEMV_MAX_M)
         job->status[tid] = FL_TYPED(score_rows)(job, q0, q1, c0, c1, heaps, counts);
     else
         job->status[tid] = FL_TYPED(score_tiles)(job, q0, q1, c0, c1, heaps, counts);
@@ -349,6 +364,7 @@ static void FL_TYPED(score_task)(void *ctx, int tid, int nt)
 static int FL_TYPED(run)(FL_TYPED(score_job) *job, int nt)
 {
     for (int t = 0; t < nt; t++) job->status[t] = FL_OK;
+    job->K = fl_kernels();
     fl_parallel(FL_TYPED(score_task), job, nt);
     for (int t = 0; t < nt; t++)
         if (job->status[t] != FL_OK) return job->status[t];

@@ -61,6 +61,12 @@ cdef tuple same_dtype(cnp.ndarray a, cnp.ndarray b):
     return a, b.astype(np.float64)
 
 
+cdef int require_2d(cnp.ndarray a, str what, str name) except -1:
+    if a.ndim != 2:
+        raise ValueError(f"{what}: {name} has shape {np.shape(a)}; expected a 2-D array")
+    return 0
+
+
 cdef inline Py_ssize_t step(cnp.ndarray a, int axis):
     return a.strides[axis] // a.itemsize
 
@@ -169,6 +175,10 @@ def pairwise(cnp.ndarray X, cnp.ndarray Y, str metric="cosine"):
     cdef fl_metric mt = metric_of(metric, "pairwise")
     X = as_real(X, "pairwise", "X")
     Y = as_real(Y, "pairwise", "Y")
+    require_2d(X, "pairwise", "X")
+    require_2d(Y, "pairwise", "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"pairwise: X has shape {np.shape(X)} and Y has shape {np.shape(Y)}")
     X, Y = same_dtype(X, Y)
     cdef Py_ssize_t m = X.shape[0], n = Y.shape[0], d = X.shape[1]
     cdef Py_ssize_t rsx = step(X, 0), csx = step(X, 1), rsy = step(Y, 0), csy = step(Y, 1)
@@ -192,6 +202,12 @@ def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
     cdef fl_metric mt = metric_of(metric, "top_k")
     Q = as_real(Q, "top_k", "queries")
     C = as_real(C, "top_k", "catalog")
+    require_2d(Q, "top_k", "queries")
+    require_2d(C, "top_k", "catalog")
+    if Q.shape[1] != C.shape[1]:
+        raise ValueError(f"top_k: queries have shape {np.shape(Q)} and catalog has shape {np.shape(C)}")
+    if k < 0 or k > C.shape[0]:
+        raise ValueError(f"top_k: k={k} must be between 0 and the catalogue's {C.shape[0]} rows")
     Q, C = same_dtype(Q, C)
     cdef Py_ssize_t m = Q.shape[0], n = C.shape[0], d = Q.shape[1]
     cdef Py_ssize_t rsq = step(Q, 0), csq = step(Q, 1), rsc = step(C, 0), csc = step(C, 1)
@@ -216,6 +232,17 @@ def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
 
 def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
     """out = A @ B for 2-D arrays of one float dtype; out is written through its strides."""
+    cdef cnp.ndarray arr
+    for arr, name in ((A, "A"), (B, "B"), (out, "out")):
+        require_2d(arr, "matmul", name)
+        if cnp.PyArray_TYPE(arr) != cnp.PyArray_TYPE(out) or cnp.PyArray_TYPE(arr) not in (cnp.NPY_DOUBLE, cnp.NPY_FLOAT):
+            raise TypeError("matmul: A, B and out must share one float dtype")
+        if not (cnp.PyArray_ISNOTSWAPPED(arr) and cnp.PyArray_ISALIGNED(arr)) or any(s % arr.itemsize for s in (<object>arr).strides):
+            raise ValueError(f"matmul: {name} must be aligned, native-endian, with whole-element strides")
+    if not out.flags.writeable:
+        raise ValueError("matmul: out is read-only")
+    if A.shape[1] != B.shape[0] or out.shape[0] != A.shape[0] or out.shape[1] != B.shape[1]:
+        raise ValueError(f"matmul: shapes {np.shape(A)} @ {np.shape(B)} -> {np.shape(out)} do not fit")
     cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
     cdef Py_ssize_t rsa = step(A, 0), csa = step(A, 1), rsb = step(B, 0), csb = step(B, 1)
     cdef Py_ssize_t rsc = step(out, 0), csc = step(out, 1)
@@ -246,7 +273,14 @@ def ladder_steps():
 
 
 def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
-    """A @ B by one step of the ladder; A and B C-contiguous float64, shapes checked."""
+    """A @ B by one step of the ladder; A and B C-contiguous float64."""
+    cdef cnp.ndarray arr
+    for arr, name in ((A, "A"), (B, "B")):
+        require_2d(arr, "ladder.matmul", name)
+        if cnp.PyArray_TYPE(arr) != cnp.NPY_DOUBLE or not cnp.PyArray_IS_C_CONTIGUOUS(arr):
+            raise TypeError(f"ladder.matmul: {name} must be C-contiguous float64")
+    if A.shape[1] != B.shape[0]:
+        raise ValueError(f"ladder.matmul: A has shape {np.shape(A)} and B has shape {np.shape(B)}")
     cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
     cdef cnp.ndarray C = np.empty((m, n), dtype=np.float64)
     cdef double *pa = <double *>cnp.PyArray_DATA(A)
