@@ -10,16 +10,26 @@
 #define FL_GENERIC_NR_F64 8
 #define FL_GENERIC_MR_F32 4
 #define FL_GENERIC_NR_F32 8
+#ifndef FL_AVX2_MR_F64
 #define FL_AVX2_MR_F64 6        /* 6 x 2 ymm accumulators = 12 of 16 registers */
+#endif
 #define FL_AVX2_NR_F64 8
+#ifndef FL_AVX2_MR_F32
 #define FL_AVX2_MR_F32 6
+#endif
 #define FL_AVX2_NR_F32 16
 #ifndef FL_AVX512_MR_F64
 #define FL_AVX512_MR_F64 14     /* 14 x 2 zmm accumulators = 28 of 32 registers */
 #endif
+#ifndef FL_AVX512_NR_F64
 #define FL_AVX512_NR_F64 16
-#define FL_AVX512_MR_F32 12
+#endif
+#ifndef FL_AVX512_MR_F32
+#define FL_AVX512_MR_F32 14     /* 14 x 2 zmm accumulators, as for f64 */
+#endif
+#ifndef FL_AVX512_NR_F32
 #define FL_AVX512_NR_F32 32
+#endif
 #define FL_MAX_MR 16
 #define FL_MAX_NR 32
 
