@@ -61,3 +61,21 @@ def test_registry_implementations_agree(case):
         ref = np.asarray(results["numpy"], dtype=np.float64)
         for impl, got in results.items():
             np.testing.assert_allclose(np.asarray(got, dtype=np.float64), ref, rtol=1e-9, atol=1e-9, err_msg=impl)
+
+
+def test_bench_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "chart.png"
+    assert cli.main(["bench", "vector", "--quick", "--plot", str(path)]) == 0
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_interleaved_timing_runs_each_at_least_min_runs():
+    calls = {"a": 0, "b": 0}
+
+    def count(name):
+        calls[name] += 1
+
+    times = bench.time_interleaved({n: (lambda n=n: count(n)) for n in calls}, min_time=0.0, min_runs=4)
+    assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
+    assert calls == {"a": 5, "b": 5}  # one warm-up call, then four timed

@@ -26,6 +26,7 @@ class Case:
     impls: dict = field(default_factory=dict)  # implementation -> fn(inputs)
     quick: bool = True                       # small enough for the demo and --quick
     flops: float = 0.0                       # floating-point operations per call, for GFLOP/s
+    impl_flops: dict = field(default_factory=dict)  # an implementation run at another size
 
     @functools.cached_property
     def inputs(self):
@@ -34,17 +35,29 @@ class Case:
     def run(self, impl):
         return self.impls[impl](self.inputs)
 
+    def gflops(self, impl, seconds):
+        flops = self.impl_flops.get(impl, self.flops)
+        return flops / seconds / 1e9 if flops else None
 
-def time_call(fn, min_time=0.2, max_runs=50, min_runs=3):
-    """Median seconds per call over repeated runs (at least min_runs, about min_time)."""
-    fn()  # warm up: first-touch pages, thread start
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or (time.perf_counter() - start < min_time and len(times) < max_runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+
+def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=50):
+    """Median seconds per call of each function in `fns` (name -> callable).
+
+    The calls take turns, round after round, so that a slow spell of a shared
+    machine slows every implementation alike and the ratios stay fair. Each one
+    runs at least min_runs times and until it has used about min_time."""
+    for fn in fns.values():
+        fn()  # warm up: first-touch pages, thread start
+    samples = {name: [] for name in fns}
+    while True:
+        active = [n for n, ts in samples.items()
+                  if len(ts) < min_runs or (sum(ts) < min_time and len(ts) < max_runs)]
+        if not active:
+            return {name: statistics.median(ts) for name, ts in samples.items()}
+        for name in active:
+            t0 = time.perf_counter()
+            fns[name]()
+            samples[name].append(time.perf_counter() - t0)
 
 
 def _faiss():
@@ -140,17 +153,19 @@ def _matmul_case(m, k, n, dtype=np.float64, quick=False):
 def _ladder_case(n):
     import fastla.ladder as ladder
 
+    small = 48  # the size plain Python finishes in a moment
+
     def build():
         rng = np.random.default_rng(4)
         A, B = rng.standard_normal((n, n)), rng.standard_normal((n, n))
-        return {"A": A, "B": B}
+        return {"A": A, "B": B, "As": A[:small, :small].tolist(), "Bs": B[:small, :small].tolist()}
 
-    impls = {"numpy": lambda a: a["A"] @ a["B"]}
+    impls = {f"python n={small}": lambda a: naive.matmul(a["As"], a["Bs"]), "numpy": lambda a: a["A"] @ a["B"]}
     for step in ladder.STEPS:
         if ladder.usable(step):
             impls[step] = functools.partial(lambda s, a: ladder.matmul(a["A"], a["B"], step=s), step)
-    impls["fastla"] = impls.pop("threads")
-    return Case("ladder", f"ladder n={n}", build, impls, quick=False, flops=2.0 * n**3)
+    return Case("ladder", f"ladder n={n}", build, impls, quick=False, flops=2.0 * n**3,
+                impl_flops={f"python n={small}": 2.0 * small**3})
 
 
 def cases(family=None, quick=False):
@@ -180,17 +195,14 @@ def cases(family=None, quick=False):
 
 
 def run(selected, impls=None, min_time=0.2, progress=None):
-    """Times every implementation of every case: a list of (case, {impl: seconds})."""
+    """Times the implementations of every case, side by side: [(case, {impl: seconds})]."""
     results = []
     for case in selected:
-        timings = {}
-        for impl in case.impls:
-            if impls and impl not in impls:
-                continue
-            if progress:
-                progress(case, impl)
-            timings[impl] = time_call(lambda: case.run(impl), min_time=min_time)
-        results.append((case, timings))
+        names = [i for i in case.impls if not impls or i in impls]
+        if progress:
+            progress(case, ", ".join(names))
+        fns = {name: functools.partial(case.run, name) for name in names}
+        results.append((case, time_interleaved(fns, min_time=min_time)))
     return results
 
 
@@ -204,6 +216,7 @@ def machine_line():
         from threadpoolctl import threadpool_info
 
         blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        blas.sort(key=lambda p: "numpy" not in p.get("filepath", ""))  # NumPy's own first
         if blas:
             line += f"; numpy BLAS {blas[0]['internal_api']} {blas[0].get('version')} ({blas[0].get('architecture')}, {blas[0]['num_threads']} threads)"
     except ImportError:
@@ -216,12 +229,38 @@ def format_table(results):
     lines = []
     for case, timings in results:
         lines.append(case.name)
-        base = timings.get("fastla")
+        base = timings.get("fastla", timings.get("threads"))
         for impl, t in timings.items():
-            ratio = f"{t / base:8.2f}x fastla's time" if base else ""
-            rate = f"  {case.flops / t / 1e9:7.1f} GFLOP/s" if case.flops else ""
+            ratio = f"{t / base:8.2f}x fastla's time" if base and impl not in case.impl_flops else " " * 22
+            rate = f"  {case.gflops(impl, t):8.2f} GFLOP/s" if case.gflops(impl, t) else ""
             lines.append(f"  {impl:<14}{_fmt_seconds(t):>12}  {ratio}{rate}")
     return "\n".join(lines)
+
+
+def plot(results, path):
+    """One bar chart per case: GFLOP/s where the case counts flops, else calls per second."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        raise RuntimeError('plotting needs matplotlib: pip install "fastla[plot]"') from e
+    fig, axes = plt.subplots(len(results), 1, figsize=(8, 0.5 + 0.45 * sum(len(t) for _, t in results) + len(results)),
+                             squeeze=False)
+    for ax, (case, timings) in zip(axes[:, 0], results):
+        names = list(timings)
+        rates = [case.gflops(i, t) or 1.0 / t for i, t in timings.items()]
+        colors = ["#d62728" if i in ("fastla", "threads") else "#7f7f7f" if i == "numpy" else "#1f77b4" for i in names]
+        ax.barh(names[::-1], rates[::-1], color=colors[::-1])
+        ax.set_title(case.name, fontsize=10, loc="left")
+        ax.set_xlabel("GFLOP/s" if case.flops else "calls per second")
+        for y, r in enumerate(rates[::-1]):
+            ax.text(r, y, f" {r:.3g}", va="center", fontsize=8)
+    fig.suptitle(machine_line(), fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def _fmt_seconds(t):

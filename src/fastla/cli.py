@@ -73,10 +73,19 @@ def cmd_bench(args):
     print(bench.format_table(results))
     if args.json:
         payload = {"machine": bench.machine_line(),
-                   "results": [{"case": c.name, "family": c.family, "seconds": t} for c, t in results]}
+                   "results": [{"case": c.name, "family": c.family, "seconds": t,
+                                "gflops": {i: c.gflops(i, s) for i, s in t.items() if c.gflops(i, s)}}
+                               for c, t in results]}
         with open(args.json, "w") as f:
             json.dump(payload, f, indent=2)
         print(f"saved {args.json}")
+    if args.plot:
+        try:
+            bench.plot(results, args.plot)
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 1
+        print(f"saved {args.plot}")
     return 0
 
 
@@ -99,6 +108,7 @@ def build_parser():
     p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder")
     p.add_argument("--quick", action="store_true", help="only the small cases")
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
+    p.add_argument("--plot", metavar="FILE", help="also save a chart (PNG; needs matplotlib)")
     p.set_defaults(func=cmd_bench)
     return parser
 
