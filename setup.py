@@ -20,7 +20,7 @@ ISA_FLAGS = {
     "avx512": {"unix": ["-mavx512f", "-mavx2", "-mfma"], "msvc": ["/arch:AVX512"]},
 }
 CFLAGS = {
-    "unix": ["-std=c11", "-O3", "-fvisibility=hidden", "-Wall", "-Wno-unused-function"],
+    "unix": ["-std=c11", "-O3", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wno-unused-function"],
     "msvc": ["/O2", "/std:c11"],
 }
 SANITIZE = os.environ.get("FASTLA_SANITIZE")  # e.g. "address,undefined"

@@ -65,7 +65,7 @@
 #define FL_TOPK_GEMV_MAX_M 4      /* up to this many queries: stream rows, no packing */
 
 /* Threading: below these amounts of work a second thread does not pay. */
-#define FL_DOT_GRAIN 65536.0      /* elements per thread for dot and nrm2 */
+#define FL_DOT_GRAIN 32768.0      /* elements per thread for dot and nrm2 */
 #define FL_SCORE_GRAIN 2.0e6      /* multiply-adds per thread for scoring */
 
 #endif

@@ -12,9 +12,11 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #define FL_LOAD(T, p) (*(volatile T *)(p)) /* MSVC: volatile is acquire/release on x86 */
 #define FL_STORE(T, p, v) (*(volatile T *)(p) = (v))
+#define FL_FETCH_ADD(p, v) _InterlockedExchangeAdd((volatile long *)(p), (v))
 #else
 #define FL_LOAD(T, p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define FL_STORE(T, p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define FL_FETCH_ADD(p, v) __atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
 #endif
 
 /* Micro-kernel: c[i*ldc + j] (= or +=) sum_l a[l*MR + i] * b[l*NR + j], i < MR, j < NR.
@@ -65,6 +67,18 @@ void fl_parallel(fl_task_fn fn, void *ctx, int nt);
 
 /* How many threads are worth using for `work` units when `grain` units pay for one. */
 int fl_threads_for(double work, double grain);
+
+/* Work handed out in chunks, first come first served, so that a thread slowed
+ * down (by the OS, or another process) does not hold the others up. A thread
+ * gets increasing chunk numbers; chunk c covers [c*size, min((c+1)*size, n)). */
+typedef struct {
+    long next; /* the next chunk to hand out (atomic) */
+    long count;
+    ptrdiff_t size, n;
+} fl_chunks;
+void fl_chunks_init(fl_chunks *w, ptrdiff_t n, ptrdiff_t size);
+/* Claims a chunk: 1 and its range, or 0 when all are taken. */
+int fl_chunks_next(fl_chunks *w, ptrdiff_t *lo, ptrdiff_t *hi);
 
 /* The slice [*lo, *hi) of n items for task tid of nt, in multiples of `unit`. */
 void fl_split(ptrdiff_t n, ptrdiff_t unit, int tid, int nt, ptrdiff_t *lo, ptrdiff_t *hi);

@@ -106,6 +106,23 @@ void fl_split(ptrdiff_t n, ptrdiff_t unit, int tid, int nt, ptrdiff_t *lo, ptrdi
     *hi = (first + count) * unit < n ? (first + count) * unit : n;
 }
 
+void fl_chunks_init(fl_chunks *w, ptrdiff_t n, ptrdiff_t size)
+{
+    w->next = 0;
+    w->size = size > 0 ? size : 1;
+    w->n = n;
+    w->count = (long)((n + w->size - 1) / w->size);
+}
+
+int fl_chunks_next(fl_chunks *w, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+    long c = FL_FETCH_ADD(&w->next, 1);
+    if (c >= w->count) return 0;
+    *lo = (ptrdiff_t)c * w->size;
+    *hi = *lo + w->size < w->n ? *lo + w->size : w->n;
+    return 1;
+}
+
 /* ---- the pool ----------------------------------------------------------- */
 
 #if defined(_WIN32)

@@ -2,34 +2,43 @@
  * (included by dot.c with FL_T / FL_TN set). Strides, negative steps and the
  * split over threads live here; the per-ISA files only see contiguous runs. */
 
+/* Chunks of the vectors, summed in chunk order: the result does not depend on
+ * which thread took which chunk, nor on how many threads there were. */
+#define FL_DOT_MAX_CHUNKS 64
+
 typedef struct {
     const FL_T *x, *y;
-    ptrdiff_t n;
-    double partial[FL_MAX_THREADS];
+    fl_chunks work;
+    double partial[FL_DOT_MAX_CHUNKS];
 } FL_TYPED(dot_job);
 
 static void FL_TYPED(dot_task)(void *ctx, int tid, int nt)
 {
     FL_TYPED(dot_job) *job = ctx;
+    const fl_kernel_table *K = fl_kernels();
     ptrdiff_t lo, hi;
-    fl_split(job->n, 64, tid, nt, &lo, &hi);
-    job->partial[tid] = job->y ? (double)fl_kernels()->FL_TYPED(dot)(hi - lo, job->x + lo, job->y + lo)
-                               : fl_kernels()->FL_TYPED(sumsq)(hi - lo, job->x + lo);
+    (void)tid, (void)nt;
+    while (fl_chunks_next(&job->work, &lo, &hi))
+        job->partial[lo / job->work.size] = job->y ? (double)K->FL_TYPED(dot)(hi - lo, job->x + lo, job->y + lo)
+                                                   : K->FL_TYPED(sumsq)(hi - lo, job->x + lo);
 }
 
 /* dot (y != NULL) or sum of squares (y == NULL) of contiguous runs, on threads when it pays */
 static double FL_TYPED(contiguous_sum)(ptrdiff_t n, const FL_T *x, const FL_T *y)
 {
-    int nt = fl_threads_for((double)n, FL_DOT_GRAIN);
-    if (nt == 1)
+    if (n <= (ptrdiff_t)FL_DOT_GRAIN)
         return y ? (double)fl_kernels()->FL_TYPED(dot)(n, x, y) : fl_kernels()->FL_TYPED(sumsq)(n, x);
+    int nt = fl_threads_for((double)n, FL_DOT_GRAIN);
     FL_TYPED(dot_job) job;
     job.x = x;
     job.y = y;
-    job.n = n;
+    ptrdiff_t size = n / FL_DOT_MAX_CHUNKS + 1;
+    if (size < 8192) size = 8192;
+    size = (size + 63) / 64 * 64;
+    fl_chunks_init(&job.work, n, size);
     fl_parallel(FL_TYPED(dot_task), &job, nt);
     double s = 0.0;
-    for (int t = 0; t < nt; t++) s += job.partial[t];
+    for (long c = 0; c < job.work.count; c++) s += job.partial[c];
     return s;
 }
 

@@ -152,6 +152,7 @@ typedef struct {
     FL_TYPED(hit) *heaps;
     ptrdiff_t *counts;
     const fl_kernel_table *K; /* taken once per call: every thread uses the same tiles */
+    fl_chunks work;           /* catalogue chunks, when threads split the catalogue */
     int status[FL_MAX_THREADS];
 } FL_TYPED(score_job);
 
@@ -229,15 +230,20 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
         for (ptrdiff_t i = 0; i < mq; i++)
             K->FL_TYPED(rows_dot)(nb, d, rows, rs, qbuf + i * d, S + i * NB, i == 0 && cosine ? sq : NULL);
         if (cosine) {
+            /* unit length: scale by 1/sqrt(c.c) (loops the compiler vectorises) */
+            int careful = 0;
             for (ptrdiff_t j = 0; j < nb; j++) {
-                if (sq[j] >= (FL_T)FL_SAFE_SUMSQ_MIN && sq[j] <= (FL_T)FL_SAFE_SUMSQ_MAX) {
-                    FL_T f = (FL_T)(1.0 / sqrt((double)sq[j]));
-                    for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] *= f;
-                    continue;
-                }
+                careful |= !(sq[j] >= (FL_T)FL_SAFE_SUMSQ_MIN && sq[j] <= (FL_T)FL_SAFE_SUMSQ_MAX);
+                sq[j] = (FL_T)1 / FL_SQRT(sq[j]);
+            }
+            for (ptrdiff_t i = 0; i < mq; i++)
+                for (ptrdiff_t j = 0; j < nb; j++) S[i * NB + j] *= sq[j];
+            for (ptrdiff_t j = 0; careful && j < nb; j++) {
                 /* squares summed in FL_T overflowed or lost bits to underflow:
                  * normalise the row with the careful norm, then score it again */
                 const FL_T *row = rows + j * rs;
+                FL_T ss = K->FL_TYPED(dot)(d, row, row);
+                if (ss >= (FL_T)FL_SAFE_SUMSQ_MIN && ss <= (FL_T)FL_SAFE_SUMSQ_MAX) continue;
                 FL_TYPED(scale_row)(d, row, 1, FL_TYPED(unit_scale_of)(d, row, 1), rowbuf, 1);
                 for (ptrdiff_t i = 0; i < mq; i++) S[i * NB + j] = K->FL_TYPED(dot)(d, qbuf + i * d, rowbuf);
             }
@@ -334,37 +340,47 @@ done:
     return status;
 }
 
+/* One range of queries against one range of the catalogue. The path is
+ * chosen for the whole call, so results do not depend on the threads. */
+static int FL_TYPED(score_range)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_t q1, ptrdiff_t c0,
+                                 ptrdiff_t c1, FL_TYPED(hit) *heaps, ptrdiff_t *counts)
+{
+    if (q0 >= q1 || c0 >= c1) return FL_OK;
+    if (!job->out && job->m <= FL_TOPK_GEMV_MAX_M)
+        return FL_TYPED(score_rows)(job, q0, q1, c0, c1, heaps, counts);
+    return FL_TYPED(score_tiles)(job, q0, q1, c0, c1, heaps, counts);
+}
+
 static void FL_TYPED(score_task)(void *ctx, int tid, int nt)
 {
     FL_TYPED(score_job) *job = ctx;
-    ptrdiff_t q0 = 0, q1 = job->m, c0 = 0, c1 = job->n;
     FL_TYPED(hit) *heaps = job->heaps;
     ptrdiff_t *counts = job->counts;
-    if (job->split_queries) {
+    int status = FL_OK;
+    if (job->split_queries) { /* each thread its own queries' heaps */
+        ptrdiff_t q0, q1;
         fl_split(job->m, FL_SCORE_MB, tid, nt, &q0, &q1);
-        if (heaps) {
-            heaps += q0 * job->k;
-            counts += q0;
-        }
-    } else {
-        fl_split(job->n, FL_SCORE_MAX_NB, tid, nt, &c0, &c1);
+        status = FL_TYPED(score_range)(job, q0, q1, 0, job->n, heaps ? heaps + q0 * job->k : NULL,
+                                       counts ? counts + q0 : NULL);
+    } else { /* catalogue chunks, first come first served, into this thread's heaps */
+        ptrdiff_t c0, c1;
         if (heaps) {
             heaps += (ptrdiff_t)tid * job->m * job->k;
             counts += (ptrdiff_t)tid * job->m;
         }
+        while (status == FL_OK && fl_chunks_next(&job->work, &c0, &c1))
+            status = FL_TYPED(score_range)(job, 0, job->m, c0, c1, heaps, counts);
     }
-    if (q0 >= q1 || c0 >= c1) return;
-    /* the path is chosen for the whole call, so results do not depend on threads */
-    if (!job->out && job->m <= FL_TOPK_GEMV_MAX_M)
-        job->status[tid] = FL_TYPED(score_rows)(job, q0, q1, c0, c1, heaps, counts);
-    else
-        job->status[tid] = FL_TYPED(score_tiles)(job, q0, q1, c0, c1, heaps, counts);
+    job->status[tid] = status;
 }
 
 static int FL_TYPED(run)(FL_TYPED(score_job) *job, int nt)
 {
     for (int t = 0; t < nt; t++) job->status[t] = FL_OK;
     job->K = fl_kernels();
+    ptrdiff_t chunk = (job->n + 8 * nt - 1) / (8 * nt); /* about 8 chunks a thread */
+    chunk = (chunk + FL_SCORE_MAX_NB - 1) / FL_SCORE_MAX_NB * FL_SCORE_MAX_NB;
+    fl_chunks_init(&job->work, job->n, chunk);
     fl_parallel(FL_TYPED(score_task), job, nt);
     for (int t = 0; t < nt; t++)
         if (job->status[t] != FL_OK) return job->status[t];

@@ -40,12 +40,16 @@ class Case:
         return flops / seconds / 1e9 if flops else None
 
 
-def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=50):
+def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=1000, burst=0.25):
     """Median seconds per call of each function in `fns` (name -> callable).
 
-    The calls take turns, round after round, so that a slow spell of a shared
-    machine slows every implementation alike and the ratios stay fair. Each one
-    runs at least min_runs times and until it has used about min_time."""
+    The functions take turns, so that a slow spell of a shared machine slows
+    every implementation alike and the ratios stay fair. A turn is a burst of
+    calls lasting about `burst` seconds: a library whose idle threads spin for
+    a while after each call (OpenBLAS's yield for up to about 0.1 s) then
+    slows only the first calls of the next burst, which the median discards.
+    Each runs at least min_runs times and until it has used about min_time."""
+    burst = min(burst, min_time)
     for fn in fns.values():
         fn()  # warm up: first-touch pages, thread start
     samples = {name: [] for name in fns}
@@ -55,9 +59,14 @@ def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=50):
         if not active:
             return {name: statistics.median(ts) for name, ts in samples.items()}
         for name in active:
-            t0 = time.perf_counter()
-            fns[name]()
-            samples[name].append(time.perf_counter() - t0)
+            start = time.perf_counter()
+            while True:
+                t0 = time.perf_counter()
+                fns[name]()
+                t1 = time.perf_counter()
+                samples[name].append(t1 - t0)
+                if t1 - start >= burst or len(samples[name]) >= max_runs:
+                    break
 
 
 def _faiss():
