@@ -72,6 +72,16 @@ typedef struct {
 static FL_TYPED(unit_scale) FL_TYPED(unit_scale_of)(ptrdiff_t d, const FL_T *row, ptrdiff_t cs)
 {
     FL_TYPED(unit_scale) u = {0, 0, 0, 0.0};
+    if (cs == 1) { /* the common case, without nrm2's careful path unless needed */
+        double ss = fl_kernels()->FL_TYPED(sumsq)(d, row);
+        if (ss >= 0x1p-968 && ss <= 0x1p968) {
+            double len = sqrt(ss);
+            if (len >= FL_T_MIN && len <= 1 / FL_T_MIN) {
+                u.inv = (FL_T)(1.0 / len);
+                return u;
+            }
+        }
+    }
     FL_T nrm;
     FL_TYPED(fl_nrm2)(d, row, cs, &nrm);
     if (nrm == 0 || nrm != nrm || (nrm >= FL_T_MIN && nrm <= 1 / FL_T_MIN)) {
@@ -390,7 +400,8 @@ static int FL_TYPED(run)(FL_TYPED(score_job) *job, int nt)
 static int FL_TYPED(threads_for_scores)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t d, int *split_queries)
 {
     int nt = fl_threads_for((double)m * (double)n * (double)(d > 0 ? d : 1), FL_SCORE_GRAIN);
-    *split_queries = m >= (ptrdiff_t)nt * FL_SCORE_MB;
+    /* split the longer side: each thread then packs only its share of the other */
+    *split_queries = m >= (ptrdiff_t)nt * FL_SCORE_MB && m > n;
     return nt;
 }
 
