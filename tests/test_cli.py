@@ -76,6 +76,6 @@ def test_interleaved_timing_runs_each_at_least_min_runs():
     def count(name):
         calls[name] += 1
 
-    times = bench.time_interleaved({n: (lambda n=n: count(n)) for n in calls}, min_time=0.0, min_runs=4, burst=0.0)
+    times = bench.time_interleaved({n: (lambda n=n: count(n)) for n in calls}, min_time=0.0, min_runs=4, burst=0.0, settle=0.0)
     assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
     assert calls == {"a": 5, "b": 5}  # one warm-up call, then four timed

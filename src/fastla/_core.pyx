@@ -260,6 +260,35 @@ def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
     return out
 
 
+def matmul2d(A, B):
+    """A @ B for two 2-D arrays: the common case of fastla.matmul, with the
+    least Python in the way (small products are dominated by call overhead)."""
+    cdef cnp.ndarray a = as_real(A, "matmul", "A")
+    cdef cnp.ndarray b = as_real(B, "matmul", "B")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        raise ValueError(f"matmul: A has shape {np.shape(a)} and B has shape {np.shape(b)}; "
+                         "expected 2-D arrays with A's columns matching B's rows")
+    a, b = same_dtype(a, b)
+    cdef Py_ssize_t m = a.shape[0], k = a.shape[1], n = b.shape[1]
+    cdef cnp.npy_intp dims[2]
+    dims[0] = m
+    dims[1] = n
+    cdef cnp.ndarray out = cnp.PyArray_EMPTY(2, dims, cnp.PyArray_TYPE(a), 0)
+    cdef Py_ssize_t rsa = step(a, 0), csa = step(a, 1), rsb = step(b, 0), csb = step(b, 1)
+    cdef void *pa = cnp.PyArray_DATA(a)
+    cdef void *pb = cnp.PyArray_DATA(b)
+    cdef void *pc = cnp.PyArray_DATA(out)
+    cdef int status
+    if cnp.PyArray_TYPE(a) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_gemm_f64(m, n, k, <double *>pa, rsa, csa, <double *>pb, rsb, csb, <double *>pc, n, 1, 0)
+    else:
+        with nogil:
+            status = fl_gemm_f32(m, n, k, <float *>pa, rsa, csa, <float *>pb, rsb, csb, <float *>pc, n, 1, 0)
+    check(status, "matmul")
+    return out
+
+
 def as_float_operand(x, str what, str name):
     """An input as the C core reads it (see as_real)."""
     return as_real(x, what, name)

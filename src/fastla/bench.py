@@ -40,16 +40,18 @@ class Case:
         return flops / seconds / 1e9 if flops else None
 
 
-def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=1000, burst=0.25):
+def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=1000, burst=0.25, settle=0.15):
     """Median seconds per call of each function in `fns` (name -> callable).
 
     The functions take turns, so that a slow spell of a shared machine slows
     every implementation alike and the ratios stay fair. A turn is a burst of
     calls lasting about `burst` seconds: a library whose idle threads spin for
     a while after each call (OpenBLAS's yield for up to about 0.1 s) then
-    slows only the first calls of the next burst, which the median discards.
+    slows only the first calls of the next burst, which the median discards;
+    and between bursts the machine rests `settle` seconds, so that such threads
+    are asleep before the next one starts.
     Each runs at least min_runs times and until it has used about min_time."""
-    burst = min(burst, min_time)
+    burst, settle = min(burst, min_time), min(settle, min_time)
     for fn in fns.values():
         fn()  # warm up: first-touch pages, thread start
     samples = {name: [] for name in fns}
@@ -59,6 +61,8 @@ def time_interleaved(fns, min_time=0.2, min_runs=3, max_runs=1000, burst=0.25):
         if not active:
             return {name: statistics.median(ts) for name, ts in samples.items()}
         for name in active:
+            if len(fns) > 1:
+                time.sleep(settle)
             start = time.perf_counter()
             while True:
                 t0 = time.perf_counter()

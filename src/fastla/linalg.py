@@ -13,6 +13,8 @@ def matmul(A, B, out=None):
     a 1-D left operand is a row, a 1-D right operand a column, and the added axis
     is removed from the result. `out`, if given, must have the result's shape and
     dtype; it may be a strided view, and is returned."""
+    if out is None and type(A) is np.ndarray and type(B) is np.ndarray and A.ndim == 2 == B.ndim:
+        return _core.matmul2d(A, B)  # the common case, with the least overhead
     a = _core.as_float_operand(A, "matmul", "A")
     b = _core.as_float_operand(B, "matmul", "B")
     if a.ndim not in (1, 2) or b.ndim not in (1, 2):
