@@ -39,7 +39,9 @@ def test_small_edges(m, dtype, isa, rng):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("mkn", [(191, 255, 17), (193, 257, 40), (200, 385, 33), (47, 383, 4097), (385, 129, 70)])
+# around csrc/config.h's blocks: KC 320 (f64) / 384 (f32), MC 196, NC 4080 / 4096
+@pytest.mark.parametrize("mkn", [(195, 319, 17), (197, 321, 40), (196, 320, 33), (47, 383, 4081),
+                                 (385, 385, 70), (29, 384, 4097), (393, 255, 15)])
 def test_block_edges(mkn, dtype, isa, rng):
     m, k, n = mkn
     A, B = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
