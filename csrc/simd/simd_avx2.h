@@ -19,6 +19,18 @@ static inline float fl_hsum_ps256(__m256 v)
     return _mm_cvtss_f32(_mm_add_ss(lo, _mm_movehdup_ps(lo)));
 }
 
+static inline void fl_hsum4_ps256(__m256 a, __m256 b, __m256 c, __m256 d, float *out)
+{
+    __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+    _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+}
+static inline void fl_hsum4_pd256(__m256d a, __m256d b, __m256d c, __m256d d, double *out)
+{
+    __m256d hab = _mm256_hadd_pd(a, b), hcd = _mm256_hadd_pd(c, d);
+    __m256d lo = _mm256_permute2f128_pd(hab, hcd, 0x20), hi = _mm256_permute2f128_pd(hab, hcd, 0x31);
+    _mm256_storeu_pd(out, _mm256_add_pd(lo, hi));
+}
+
 #if FL_F32
 typedef __m256 fl_v;
 #define FL_VLEN 8
@@ -30,6 +42,7 @@ typedef __m256 fl_v;
 #define FL_VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define FL_VADD(a, b) _mm256_add_ps(a, b)
 #define FL_VHSUM(v) fl_hsum_ps256(v)
+#define FL_VHSUM4(a, b, c, d, out) fl_hsum4_ps256(a, b, c, d, out)
 #define FL_VGT_MASK(v, t) ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_GT_OQ)))
 #define FL_WLEN 4
 #define FL_WLOAD(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
@@ -44,6 +57,7 @@ typedef __m256d fl_v;
 #define FL_VFMA(a, b, c) _mm256_fmadd_pd(a, b, c)
 #define FL_VADD(a, b) _mm256_add_pd(a, b)
 #define FL_VHSUM(v) fl_hsum_pd256(v)
+#define FL_VHSUM4(a, b, c, d, out) fl_hsum4_pd256(a, b, c, d, out)
 #define FL_VGT_MASK(v, t) ((unsigned)_mm256_movemask_pd(_mm256_cmp_pd(v, t, _CMP_GT_OQ)))
 #define FL_WLEN 4
 #define FL_WLOAD(p) _mm256_loadu_pd(p)

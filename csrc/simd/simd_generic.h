@@ -19,6 +19,7 @@ typedef double fl_v;
 #define FL_VFMA(a, b, c) ((a) * (b) + (c))
 #define FL_VADD(a, b) ((a) + (b))
 #define FL_VHSUM(v) (v)
+#define FL_VHSUM4(a, b, c, d, out) ((out)[0] = (a), (out)[1] = (b), (out)[2] = (c), (out)[3] = (d))
 #define FL_VGT_MASK(v, t) ((unsigned)((v) > (t)))
 typedef double fl_w;
 #define FL_WLEN 1

@@ -61,34 +61,58 @@ ptrdiff_t FL_K(scan_gt)(ptrdiff_t n, const FL_T *s, FL_T thr, int32_t *hits)
 
 /* For each of nrows rows of C (row stride rs, each row contiguous, length d):
  * dots[r] = C_r . q and, when sq is not NULL, sq[r] = C_r . C_r (in FL_T: the
- * caller checks the range). One pass over the rows: the one-query search. */
+ * caller checks the range). One pass over the rows: the one-query search.
+ * Four rows at a time, so their horizontal sums share the shuffles. */
 void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, const FL_T *q,
                     FL_T *dots, FL_T *sq)
 {
-    for (ptrdiff_t r = 0; r < nrows; r++) {
-        const FL_T *c = C + r * rs;
-        fl_v a0 = FL_VZERO(), a1 = FL_VZERO(), s0 = FL_VZERO(), s1 = FL_VZERO();
-        ptrdiff_t i = 0;
-        if (sq) {
-            for (; i + 2 * FL_VLEN <= d; i += 2 * FL_VLEN) {
-                fl_v c0 = FL_VLOADU(c + i), c1 = FL_VLOADU(c + i + FL_VLEN);
-                a0 = FL_VFMA(c0, FL_VLOADU(q + i), a0);
-                a1 = FL_VFMA(c1, FL_VLOADU(q + i + FL_VLEN), a1);
-                s0 = FL_VFMA(c0, c0, s0);
-                s1 = FL_VFMA(c1, c1, s1);
-            }
-        } else {
-            for (; i + 2 * FL_VLEN <= d; i += 2 * FL_VLEN) {
-                a0 = FL_VFMA(FL_VLOADU(c + i), FL_VLOADU(q + i), a0);
-                a1 = FL_VFMA(FL_VLOADU(c + i + FL_VLEN), FL_VLOADU(q + i + FL_VLEN), a1);
+    ptrdiff_t r = 0;
+    ptrdiff_t dv = d / FL_VLEN * FL_VLEN;
+    for (; r + 4 <= nrows; r += 4) {
+        const FL_T *c0 = C + r * rs, *c1 = c0 + rs, *c2 = c1 + rs, *c3 = c2 + rs;
+        fl_v a0 = FL_VZERO(), a1 = FL_VZERO(), a2 = FL_VZERO(), a3 = FL_VZERO();
+        fl_v s0 = FL_VZERO(), s1 = FL_VZERO(), s2 = FL_VZERO(), s3 = FL_VZERO();
+        for (ptrdiff_t i = 0; i < dv; i += FL_VLEN) {
+            fl_v qv = FL_VLOADU(q + i);
+            fl_v v0 = FL_VLOADU(c0 + i), v1 = FL_VLOADU(c1 + i);
+            fl_v v2 = FL_VLOADU(c2 + i), v3 = FL_VLOADU(c3 + i);
+            a0 = FL_VFMA(v0, qv, a0);
+            a1 = FL_VFMA(v1, qv, a1);
+            a2 = FL_VFMA(v2, qv, a2);
+            a3 = FL_VFMA(v3, qv, a3);
+            if (sq) {
+                s0 = FL_VFMA(v0, v0, s0);
+                s1 = FL_VFMA(v1, v1, s1);
+                s2 = FL_VFMA(v2, v2, s2);
+                s3 = FL_VFMA(v3, v3, s3);
             }
         }
-        FL_T dt = FL_VHSUM(FL_VADD(a0, a1)), st = 0;
-        for (; i < d; i++) {
+        FL_T dt[4], st[4] = {0, 0, 0, 0};
+        FL_VHSUM4(a0, a1, a2, a3, dt);
+        if (sq) FL_VHSUM4(s0, s1, s2, s3, st);
+        for (ptrdiff_t i = dv; i < d; i++) {
+            dt[0] += c0[i] * q[i], dt[1] += c1[i] * q[i], dt[2] += c2[i] * q[i], dt[3] += c3[i] * q[i];
+            st[0] += c0[i] * c0[i], st[1] += c1[i] * c1[i], st[2] += c2[i] * c2[i], st[3] += c3[i] * c3[i];
+        }
+        for (int j = 0; j < 4; j++) {
+            dots[r + j] = dt[j];
+            if (sq) sq[r + j] = st[j];
+        }
+    }
+    for (; r < nrows; r++) {
+        const FL_T *c = C + r * rs;
+        fl_v a = FL_VZERO(), s2 = FL_VZERO();
+        for (ptrdiff_t i = 0; i < dv; i += FL_VLEN) {
+            fl_v v = FL_VLOADU(c + i);
+            a = FL_VFMA(v, FL_VLOADU(q + i), a);
+            s2 = FL_VFMA(v, v, s2);
+        }
+        FL_T dt = FL_VHSUM(a), st = FL_VHSUM(s2);
+        for (ptrdiff_t i = dv; i < d; i++) {
             dt += c[i] * q[i];
             st += c[i] * c[i];
         }
         dots[r] = dt;
-        if (sq) sq[r] = FL_VHSUM(FL_VADD(s0, s1)) + st;
+        if (sq) sq[r] = st;
     }
 }
