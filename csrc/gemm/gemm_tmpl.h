@@ -43,16 +43,16 @@ static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_
                 for (; i < live; i++) dst[l * MR + i] = a[l * csa + i];
                 for (; i < MR; i++) dst[l * MR + i] = 0;
             }
+        } else if (live == MR) {
+            /* dst is written in order; the MR rows are read as MR streams */
+            for (ptrdiff_t l = 0; l < kc; l++)
+                for (ptrdiff_t i = 0; i < MR; i++) dst[l * MR + i] = a[i * rsa + l * csa];
         } else {
-            for (ptrdiff_t i = 0; i < live; i++) {
-                const FL_T *row = a + i * rsa;
-                if (csa == 1)
-                    for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = row[l];
-                else
-                    for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = row[l * csa];
+            for (ptrdiff_t l = 0; l < kc; l++) {
+                ptrdiff_t i = 0;
+                for (; i < live; i++) dst[l * MR + i] = a[i * rsa + l * csa];
+                for (; i < MR; i++) dst[l * MR + i] = 0;
             }
-            for (ptrdiff_t i = live; i < MR; i++)
-                for (ptrdiff_t l = 0; l < kc; l++) dst[l * MR + i] = 0;
         }
         dst += (ptrdiff_t)MR * kc;
     }
