@@ -68,4 +68,19 @@
 #define FL_DOT_GRAIN 32768.0      /* elements per thread for dot and nrm2 */
 #define FL_SCORE_GRAIN 2.0e6      /* multiply-adds per thread for scoring */
 
+/* Overrides at build time (-D...) must keep the buffers sized by these limits
+ * large enough, and every cache block at least one register tile. */
+_Static_assert(FL_AVX512_MR_F64 <= FL_MAX_MR && FL_AVX512_MR_F32 <= FL_MAX_MR &&
+                   FL_AVX2_MR_F64 <= FL_MAX_MR && FL_AVX2_MR_F32 <= FL_MAX_MR &&
+                   FL_GENERIC_MR_F64 <= FL_MAX_MR && FL_GENERIC_MR_F32 <= FL_MAX_MR,
+               "an MR exceeds FL_MAX_MR");
+_Static_assert(FL_AVX512_NR_F64 <= FL_MAX_NR && FL_AVX512_NR_F32 <= FL_MAX_NR &&
+                   FL_AVX2_NR_F64 <= FL_MAX_NR && FL_AVX2_NR_F32 <= FL_MAX_NR &&
+                   FL_GENERIC_NR_F64 <= FL_MAX_NR && FL_GENERIC_NR_F32 <= FL_MAX_NR,
+               "an NR exceeds FL_MAX_NR");
+_Static_assert(FL_GEMM_MC_F64 >= FL_MAX_MR && FL_GEMM_MC_F32 >= FL_MAX_MR &&
+                   FL_GEMM_NC_F64 >= FL_MAX_NR && FL_GEMM_NC_F32 >= FL_MAX_NR &&
+                   FL_GEMM_KC_F64 >= 1 && FL_GEMM_KC_F32 >= 1 && FL_SCORE_MB >= FL_MAX_MR,
+               "a cache block is smaller than a register tile");
+
 #endif

@@ -105,3 +105,14 @@ def test_binding_checks_shapes_itself():
         _core.gemm(np.ones((2, 3)), np.ones((4, 2)), np.ones((2, 2)))
     with pytest.raises(TypeError, match="dtype"):
         _core.gemm(np.ones((2, 2)), np.ones((2, 2), np.float32), np.ones((2, 2)))
+
+
+def test_ladder_binding_rejects_foreign_layouts():
+    from fastla import _core
+
+    swapped = np.arange(6.0).reshape(2, 3).astype(">f8")
+    with pytest.raises(TypeError, match="native-endian"):
+        _core.ladder_run(0, swapped, np.ones((3, 2)))
+    import fastla.ladder
+
+    np.testing.assert_array_equal(fastla.ladder.matmul(swapped, np.ones((3, 2)), step="naive"), [[3, 3], [12, 12]])

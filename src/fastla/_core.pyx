@@ -306,8 +306,9 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
     cdef cnp.ndarray arr
     for arr, name in ((A, "A"), (B, "B")):
         require_2d(arr, "ladder.matmul", name)
-        if cnp.PyArray_TYPE(arr) != cnp.NPY_DOUBLE or not cnp.PyArray_IS_C_CONTIGUOUS(arr):
-            raise TypeError(f"ladder.matmul: {name} must be C-contiguous float64")
+        if (cnp.PyArray_TYPE(arr) != cnp.NPY_DOUBLE or not cnp.PyArray_IS_C_CONTIGUOUS(arr)
+                or not cnp.PyArray_ISNOTSWAPPED(arr) or not cnp.PyArray_ISALIGNED(arr)):
+            raise TypeError(f"ladder.matmul: {name} must be aligned, native-endian, C-contiguous float64")
     if A.shape[1] != B.shape[0]:
         raise ValueError(f"ladder.matmul: A has shape {np.shape(A)} and B has shape {np.shape(B)}")
     cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
