@@ -30,7 +30,7 @@ def test_info_json_matches_the_api():
 
 def test_demo_times_naive_numpy_and_fastla():
     text = run_cli("demo", "--min-time", "0.01")
-    for case in bench.cases("vector", quick=True):
+    for case in bench.cases("vector", quick=True) + bench.cases("gemm", quick=True):
         assert case.name in text
     for impl in ("naive", "numpy", "fastla"):
         assert f"  {impl} " in text

@@ -38,7 +38,7 @@ def cmd_demo(args):
 
     from fastla import bench
 
-    print("fastla demo: vectors and similarity (course module 1)\n")
+    print("fastla demo: vectors and similarity (course module 1), matrices (module 2)\n")
     x, y = np.array([1.0, 2.0, 3.0]), np.array([4.0, -5.0, 6.0])
     print(f"  x = {x.tolist()}, y = {y.tolist()}")
     print(f"  dot(x, y)  = sum x_i y_i          = {fastla.dot(x, y):g}")
@@ -46,16 +46,19 @@ def cmd_demo(args):
     print(f"  cosine     = x.y / (|x| |y|)      = {fastla.cosine_similarity(x, y):.6g}")
     C = np.array([[1.0, 2.0, 2.9], [-1.0, 0.0, 0.0], [4.0, -5.0, 6.0], [0.5, 1.0, 1.5]])
     idx, scores = fastla.top_k(x, C, 2)
-    print(f"  top_k(x, C, 2): rows {idx.tolist()} with cosine {np.round(scores, 4).tolist()}\n")
+    print(f"  top_k(x, C, 2): rows {idx.tolist()} with cosine {np.round(scores, 4).tolist()}")
+    A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    print(f"  matmul(A, A) = {fastla.matmul(A, A).tolist()}  (A = {A.tolist()})\n")
 
     print("Timings (median per call; naive = fastla.naive's plain Python loops):")
     print(f"  {bench.machine_line()}\n")
 
-    results = bench.run(bench.cases("vector", quick=True), impls=("naive", "numpy", "fastla"),
-                        min_time=args.min_time, progress=_progress)
+    selected = bench.cases("vector", quick=True) + bench.cases("gemm", quick=True)
+    results = bench.run(selected, impls=("naive", "numpy", "fastla"), min_time=args.min_time, progress=_progress)
     _clear_progress()
     print(bench.format_table(results))
-    print("\nNext: `fastla bench` for the full tables, fastla.naive for the code to read.")
+    print("\nNext: `fastla bench` for the full tables, `fastla bench ladder` for the GEMM built step")
+    print("by step, and fastla.naive for the code to read.")
     return 0
 
 
