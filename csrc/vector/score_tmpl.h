@@ -405,6 +405,19 @@ static int FL_TYPED(threads_for_scores)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t d, i
     return nt;
 }
 
+/* A job scoring the rows of Q against the rows of C, and its thread count */
+static int FL_TYPED(new_job)(FL_TYPED(score_job) *job, fl_metric metric, ptrdiff_t m, ptrdiff_t n,
+                             ptrdiff_t d, const FL_T *Q, ptrdiff_t rsq, ptrdiff_t csq, const FL_T *C,
+                             ptrdiff_t rsc, ptrdiff_t csc)
+{
+    memset(job, 0, sizeof *job);
+    job->metric = metric;
+    job->m = m, job->n = n, job->d = d;
+    job->Q = Q, job->rsq = rsq, job->csq = csq;
+    job->C = C, job->rsc = rsc, job->csc = csc;
+    return FL_TYPED(threads_for_scores)(m, n, d, &job->split_queries);
+}
+
 int FL_TYPED(fl_pairwise)(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
                           const FL_T *X, ptrdiff_t rsx, ptrdiff_t csx,
                           const FL_T *Y, ptrdiff_t rsy, ptrdiff_t csy, FL_T *out, ptrdiff_t ldo)
@@ -412,13 +425,8 @@ int FL_TYPED(fl_pairwise)(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t 
     if (m < 0 || n < 0 || d < 0) return FL_EINVAL;
     if (m == 0 || n == 0) return FL_OK;
     FL_TYPED(score_job) job;
-    memset(&job, 0, sizeof job);
-    job.metric = metric;
-    job.m = m, job.n = n, job.d = d;
-    job.Q = X, job.rsq = rsx, job.csq = csx;
-    job.C = Y, job.rsc = rsy, job.csc = csy;
+    int nt = FL_TYPED(new_job)(&job, metric, m, n, d, X, rsx, csx, Y, rsy, csy);
     job.out = out, job.ldo = ldo;
-    int nt = FL_TYPED(threads_for_scores)(m, n, d, &job.split_queries);
     return FL_TYPED(run)(&job, nt);
 }
 
@@ -430,13 +438,8 @@ int FL_TYPED(fl_topk)(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
     if (m < 0 || n < 0 || d < 0 || k < 0 || k > n) return FL_EINVAL;
     if (m == 0 || k == 0) return FL_OK;
     FL_TYPED(score_job) job;
-    memset(&job, 0, sizeof job);
-    job.metric = metric;
-    job.m = m, job.n = n, job.d = d;
-    job.Q = Q, job.rsq = rsq, job.csq = csq;
-    job.C = C, job.rsc = rsc, job.csc = csc;
+    int nt = FL_TYPED(new_job)(&job, metric, m, n, d, Q, rsq, csq, C, rsc, csc);
     job.k = k;
-    int nt = FL_TYPED(threads_for_scores)(m, n, d, &job.split_queries);
     ptrdiff_t copies = job.split_queries ? 1 : nt;
     job.heaps = fl_malloc(sizeof(FL_TYPED(hit)) * (size_t)(copies * m * k));
     job.counts = calloc((size_t)(copies * m), sizeof(ptrdiff_t));

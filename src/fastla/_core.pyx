@@ -170,16 +170,21 @@ cdef fl_metric metric_of(str metric, str what) except *:
     raise ValueError(f"{what}: metric must be 'cosine' or 'dot', got {metric!r}")
 
 
+cdef tuple matrix_pair(X, Y, str what, str xname, str yname):
+    """Two 2-D operands of one float dtype with rows of the same width."""
+    cdef cnp.ndarray a = as_real(X, what, xname)
+    cdef cnp.ndarray b = as_real(Y, what, yname)
+    require_2d(a, what, xname)
+    require_2d(b, what, yname)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"{what}: {xname} has shape {np.shape(a)} and {yname} has shape {np.shape(b)}")
+    return same_dtype(a, b)
+
+
 def pairwise(cnp.ndarray X, cnp.ndarray Y, str metric="cosine"):
     """Scores of every row of X against every row of Y (2-D arrays, same width)."""
     cdef fl_metric mt = metric_of(metric, "pairwise")
-    X = as_real(X, "pairwise", "X")
-    Y = as_real(Y, "pairwise", "Y")
-    require_2d(X, "pairwise", "X")
-    require_2d(Y, "pairwise", "Y")
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(f"pairwise: X has shape {np.shape(X)} and Y has shape {np.shape(Y)}")
-    X, Y = same_dtype(X, Y)
+    X, Y = matrix_pair(X, Y, "pairwise", "X", "Y")
     cdef Py_ssize_t m = X.shape[0], n = Y.shape[0], d = X.shape[1]
     cdef Py_ssize_t rsx = step(X, 0), csx = step(X, 1), rsy = step(Y, 0), csy = step(Y, 1)
     cdef cnp.ndarray out = np.empty((m, n), dtype=X.dtype)
@@ -200,15 +205,9 @@ def pairwise(cnp.ndarray X, cnp.ndarray Y, str metric="cosine"):
 def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
     """The k best rows of C for each row of Q: (indices int64, scores), m x k, best first."""
     cdef fl_metric mt = metric_of(metric, "top_k")
-    Q = as_real(Q, "top_k", "queries")
-    C = as_real(C, "top_k", "catalog")
-    require_2d(Q, "top_k", "queries")
-    require_2d(C, "top_k", "catalog")
-    if Q.shape[1] != C.shape[1]:
-        raise ValueError(f"top_k: queries have shape {np.shape(Q)} and catalog has shape {np.shape(C)}")
+    Q, C = matrix_pair(Q, C, "top_k", "queries", "catalog")
     if k < 0 or k > C.shape[0]:
         raise ValueError(f"top_k: k={k} must be between 0 and the catalogue's {C.shape[0]} rows")
-    Q, C = same_dtype(Q, C)
     cdef Py_ssize_t m = Q.shape[0], n = C.shape[0], d = Q.shape[1]
     cdef Py_ssize_t rsq = step(Q, 0), csq = step(Q, 1), rsc = step(C, 0), csc = step(C, 1)
     cdef cnp.ndarray idx = np.empty((m, k), dtype=np.int64)
