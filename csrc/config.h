@@ -53,7 +53,12 @@
 #ifndef FL_GEMM_NC_F32
 #define FL_GEMM_NC_F32 4096
 #endif
-#define FL_GEMM_SMALL 32768.0   /* below m*n*k this, packing does not pay */
+#ifndef FL_GEMM_SMALL
+#define FL_GEMM_SMALL 4096.0    /* below m*n*k this, plain loops beat the kernels */
+#endif
+#ifndef FL_GEMM_DIRECT_A_MAX_WORK
+#define FL_GEMM_DIRECT_A_MAX_WORK 2097152.0 /* up to this m*n*k, row-major A is not packed */
+#endif
 #define FL_GEMM_GRAIN 4.0e6     /* multiply-adds per thread */
 
 /* Scoring tiles (pairwise and top-k): a catalogue tile is packed once and kept in

@@ -26,6 +26,12 @@ typedef void (*fl_ukr_f64)(ptrdiff_t k, const double *a, const double *b, double
 typedef void (*fl_ukr_f32)(ptrdiff_t k, const float *a, const float *b, float *c,
                            ptrdiff_t ldc, int accumulate);
 
+/* The same with A unpacked: row i of the tile's A at a + i*rsa, unit column step. */
+typedef void (*fl_ukr_sup_f64)(ptrdiff_t k, const double *a, ptrdiff_t rsa, const double *b,
+                               double *c, ptrdiff_t ldc, int accumulate);
+typedef void (*fl_ukr_sup_f32)(ptrdiff_t k, const float *a, ptrdiff_t rsa, const float *b,
+                               float *c, ptrdiff_t ldc, int accumulate);
+
 /* One ISA's kernels. Contiguous inputs only: the ISA-free callers handle strides. */
 typedef struct {
     const char *name;
@@ -45,6 +51,8 @@ typedef struct {
                          const float *q, float *dots, float *sq);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
+    fl_ukr_sup_f64 ukr_sup_f64;
+    fl_ukr_sup_f32 ukr_sup_f32;
     int mr_f64, nr_f64, mr_f32, nr_f32;
 } fl_kernel_table;
 

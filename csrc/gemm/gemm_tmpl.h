@@ -58,14 +58,18 @@ static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_
     }
 }
 
-/* C(0:mc, 0:nc) (+)= packed A . packed B: loops 4 and 5. Full tiles with unit
- * column stride go straight to C; edge tiles go through a small buffer. */
+/* C(0:mc, 0:nc) (+)= A . packed B: loops 4 and 5. A is packed (Ap), or, when
+ * Ad is not NULL, read in place for its full MR-row panels (rows rsa apart)
+ * with only a last partial panel packed. Full tiles with unit column stride go
+ * straight to C; edge tiles go through a small buffer. */
 static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, const FL_T *Ap,
-                                   const FL_T *Bp, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc,
-                                   int accumulate, const fl_kernel_table *K)
+                                   const FL_T *Ad, ptrdiff_t rsa, const FL_T *Bp, FL_T *C,
+                                   ptrdiff_t rsc, ptrdiff_t csc, int accumulate,
+                                   const fl_kernel_table *K)
 {
     const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
     const fl_ukr_t ukr = K->FL_TYPED(ukr);
+    const fl_ukr_sup_t sup = K->FL_TYPED(ukr_sup);
     _Alignas(FL_ALIGN) FL_T tile[FL_MAX_MR * FL_MAX_NR];
     for (ptrdiff_t jr = 0; jr < nc; jr += NR) {           /* loop 4: jr over NR */
         ptrdiff_t nr = nc - jr < NR ? nc - jr : NR;
@@ -73,11 +77,18 @@ static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, con
             ptrdiff_t mr = mc - ir < MR ? mc - ir : MR;
             const FL_T *a = Ap + ir * kc, *b = Bp + jr * kc;
             FL_T *c = C + ir * rsc + jr * csc;
+            int direct = Ad && mr == MR; /* full panels of A read in place */
             if (mr == MR && nr == NR && csc == 1) {
-                ukr(kc, a, b, c, rsc, accumulate);
+                if (direct)
+                    sup(kc, Ad + ir * rsa, rsa, b, c, rsc, accumulate);
+                else
+                    ukr(kc, a, b, c, rsc, accumulate);
                 continue;
             }
-            ukr(kc, a, b, tile, NR, 0);
+            if (direct)
+                sup(kc, Ad + ir * rsa, rsa, b, tile, NR, 0);
+            else
+                ukr(kc, a, b, tile, NR, 0);
             for (ptrdiff_t i = 0; i < mr; i++)
                 for (ptrdiff_t j = 0; j < nr; j++) {
                     FL_T v = tile[i * NR + j];
@@ -112,6 +123,7 @@ typedef struct {
     FL_T *C;
     ptrdiff_t rsa, csa, rsb, csb, rsc, csc;
     int split_rows; /* threads take row ranges of C, else column ranges */
+    int direct_a;   /* A row-major and the product small: A is read in place */
     const fl_kernel_table *K; /* taken once per call: every thread uses the same tiles */
     int status[FL_MAX_THREADS];
 } FL_TYPED(gemm_job);
@@ -140,9 +152,12 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
             FL_TYPED(pack_b)(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, NR, Bp);
             for (ptrdiff_t ic = i0; ic < i1; ic += MC) {         /* loop 3: ic over MC */
                 ptrdiff_t mc = i1 - ic < MC ? i1 - ic : MC;
-                FL_TYPED(pack_a)(mc, kc, g->A + ic * g->rsa + pc * g->csa, g->rsa, g->csa, MR, Ap);
-                FL_TYPED(macro_kernel)(mc, nc, kc, Ap, Bp, g->C + ic * g->rsc + jc * g->csc,
-                                       g->rsc, g->csc, pc > 0, K);
+                const FL_T *a = g->A + ic * g->rsa + pc * g->csa;
+                ptrdiff_t packed_from = g->direct_a ? mc / MR * MR : 0;
+                FL_TYPED(pack_a)(mc - packed_from, kc, a + packed_from * g->rsa, g->rsa, g->csa, MR,
+                                 Ap + packed_from * kc);
+                FL_TYPED(macro_kernel)(mc, nc, kc, Ap, g->direct_a ? a : NULL, g->rsa, Bp,
+                                       g->C + ic * g->rsc + jc * g->csc, g->rsc, g->csc, pc > 0, K);
             }
         }
     }
@@ -181,6 +196,9 @@ int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrd
     int nt = fl_threads_for(work, FL_GEMM_GRAIN);
     if (nthreads > 0 && nthreads < nt) nt = nthreads;
     g.split_rows = m >= n;
+    /* Packing A pays for large products; for small ones (up to about 128^3)
+     * reading row-major A in place was measured up to 1.6x faster at 32^3. */
+    g.direct_a = csa == 1 && work <= FL_GEMM_DIRECT_A_MAX_WORK;
     g.K = fl_kernels();
     for (int t = 0; t < nt; t++) g.status[t] = FL_OK;
     fl_parallel(FL_TYPED(gemm_task), &g, nt);

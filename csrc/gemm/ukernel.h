@@ -44,4 +44,31 @@ void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a
         }
     }
 }
+
+/* The same tile with A read in place, row i at a + i*rsa, one step of k at a
+ * time (A row-major): no packing of A, for products too small to repay it. */
+void FL_UKR_SUP_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, ptrdiff_t rsa,
+                                                          const FL_T *b, FL_T *c, ptrdiff_t ldc,
+                                                          int accumulate)
+{
+    fl_v acc[FL_UKR_MR][FL_NV];
+    for (int i = 0; i < FL_UKR_MR; i++)
+        for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VZERO();
+    for (ptrdiff_t l = 0; l < k; l++) {
+        fl_v bv[FL_NV];
+        for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
+        for (int i = 0; i < FL_UKR_MR; i++) {
+            fl_v ai = FL_VSET1(a[i * rsa + l]);
+            for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
+        }
+        b += FL_UKR_NR;
+    }
+    for (int i = 0; i < FL_UKR_MR; i++) {
+        for (int v = 0; v < FL_NV; v++) {
+            FL_T *cp = c + i * ldc + v * FL_VLEN;
+            fl_v r = accumulate ? FL_VADD(acc[i][v], FL_VLOADU(cp)) : acc[i][v];
+            FL_VSTOREU(cp, r);
+        }
+    }
+}
 #undef FL_NV

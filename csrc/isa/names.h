@@ -32,4 +32,6 @@ static __inline int fl_ctz(unsigned x)
 
 #define FL_UKR_NAME_(t, isa, mr, nr) fl_gemm_ukernel_##t##_##isa##_##mr##x##nr
 #define FL_UKR_NAME(t, isa, mr, nr) FL_UKR_NAME_(t, isa, mr, nr)
+#define FL_UKR_SUP_NAME_(t, isa, mr, nr) fl_gemm_ukernel_sup_##t##_##isa##_##mr##x##nr
+#define FL_UKR_SUP_NAME(t, isa, mr, nr) FL_UKR_SUP_NAME_(t, isa, mr, nr)
 #endif
