@@ -11,8 +11,10 @@
 #define FL_UKR_PREFETCH_A 4 /* k steps ahead */
 #endif
 
-void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
-                                                      FL_T *c, ptrdiff_t ldc, int accumulate)
+/* The tile, with row i of A at step l read from a[i*ia + l*la]: packed panels
+ * pass the constants (1, MR), which the inlining turns into fixed offsets. */
+static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_t ia, ptrdiff_t la,
+                                            const FL_T *b, FL_T *c, ptrdiff_t ldc, int accumulate)
 {
     fl_v acc[FL_UKR_MR][FL_NV];
     for (int i = 0; i < FL_UKR_MR; i++) {
@@ -26,13 +28,13 @@ void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a
 #endif
     for (ptrdiff_t l = 0; l < k; l++) {
         fl_v bv[FL_NV];
-        FL_PREFETCH(a + FL_UKR_PREFETCH_A * FL_UKR_MR);
+        FL_PREFETCH(a + FL_UKR_PREFETCH_A * la);
         for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
         for (int i = 0; i < FL_UKR_MR; i++) {
-            fl_v ai = FL_VSET1(a[i]);
+            fl_v ai = FL_VSET1(a[i * ia]);
             for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
         }
-        a += FL_UKR_MR;
+        a += la;
         b += FL_UKR_NR;
     }
 
@@ -45,30 +47,19 @@ void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a
     }
 }
 
-/* The same tile with A read in place, row i at a + i*rsa, one step of k at a
- * time (A row-major): no packing of A, for products too small to repay it. */
+/* A packed: a[l*MR + i] */
+void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
+                                                      FL_T *c, ptrdiff_t ldc, int accumulate)
+{
+    FL_K(ukr_tile)(k, a, 1, FL_UKR_MR, b, c, ldc, accumulate);
+}
+
+/* A read in place, row i at a + i*rsa (row-major): no packing of A, for
+ * products too small to repay it. */
 void FL_UKR_SUP_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, ptrdiff_t rsa,
                                                           const FL_T *b, FL_T *c, ptrdiff_t ldc,
                                                           int accumulate)
 {
-    fl_v acc[FL_UKR_MR][FL_NV];
-    for (int i = 0; i < FL_UKR_MR; i++)
-        for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VZERO();
-    for (ptrdiff_t l = 0; l < k; l++) {
-        fl_v bv[FL_NV];
-        for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
-        for (int i = 0; i < FL_UKR_MR; i++) {
-            fl_v ai = FL_VSET1(a[i * rsa + l]);
-            for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
-        }
-        b += FL_UKR_NR;
-    }
-    for (int i = 0; i < FL_UKR_MR; i++) {
-        for (int v = 0; v < FL_NV; v++) {
-            FL_T *cp = c + i * ldc + v * FL_VLEN;
-            fl_v r = accumulate ? FL_VADD(acc[i][v], FL_VLOADU(cp)) : acc[i][v];
-            FL_VSTOREU(cp, r);
-        }
-    }
+    FL_K(ukr_tile)(k, a, rsa, 1, b, c, ldc, accumulate);
 }
 #undef FL_NV

@@ -19,6 +19,12 @@
 #define FL_K(op) FL_KNAME(op, FL_TN, FL_ISA)
 
 #if defined(_MSC_VER)
+#define FL_ALWAYS_INLINE __forceinline
+#else
+#define FL_ALWAYS_INLINE inline __attribute__((always_inline))
+#endif
+
+#if defined(_MSC_VER)
 #include <intrin.h>
 static __inline int fl_ctz(unsigned x)
 {
