@@ -229,19 +229,8 @@ def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
 
 # ---- matrices ----------------------------------------------------------------------
 
-def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
-    """out = A @ B for 2-D arrays of one float dtype; out is written through its strides."""
-    cdef cnp.ndarray arr
-    for arr, name in ((A, "A"), (B, "B"), (out, "out")):
-        require_2d(arr, "matmul", name)
-        if cnp.PyArray_TYPE(arr) != cnp.PyArray_TYPE(out) or cnp.PyArray_TYPE(arr) not in (cnp.NPY_DOUBLE, cnp.NPY_FLOAT):
-            raise TypeError("matmul: A, B and out must share one float dtype")
-        if not (cnp.PyArray_ISNOTSWAPPED(arr) and cnp.PyArray_ISALIGNED(arr)) or any(s % arr.itemsize for s in (<object>arr).strides):
-            raise ValueError(f"matmul: {name} must be aligned, native-endian, with whole-element strides")
-    if not out.flags.writeable:
-        raise ValueError("matmul: out is read-only")
-    if A.shape[1] != B.shape[0] or out.shape[0] != A.shape[0] or out.shape[1] != B.shape[1]:
-        raise ValueError(f"matmul: shapes {np.shape(A)} @ {np.shape(B)} -> {np.shape(out)} do not fit")
+cdef cnp.ndarray run_gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
+    """out = A @ B, the operands already checked: 2-D, one float dtype, fitting shapes."""
     cdef Py_ssize_t m = A.shape[0], k = A.shape[1], n = B.shape[1]
     cdef Py_ssize_t rsa = step(A, 0), csa = step(A, 1), rsb = step(B, 0), csb = step(B, 1)
     cdef Py_ssize_t rsc = step(out, 0), csc = step(out, 1)
@@ -259,6 +248,22 @@ def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
     return out
 
 
+def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
+    """out = A @ B for 2-D arrays of one float dtype; out is written through its strides."""
+    cdef cnp.ndarray arr
+    for arr, name in ((A, "A"), (B, "B"), (out, "out")):
+        require_2d(arr, "matmul", name)
+        if cnp.PyArray_TYPE(arr) != cnp.PyArray_TYPE(out) or cnp.PyArray_TYPE(arr) not in (cnp.NPY_DOUBLE, cnp.NPY_FLOAT):
+            raise TypeError("matmul: A, B and out must share one float dtype")
+        if not (cnp.PyArray_ISNOTSWAPPED(arr) and cnp.PyArray_ISALIGNED(arr)) or any(s % arr.itemsize for s in (<object>arr).strides):
+            raise ValueError(f"matmul: {name} must be aligned, native-endian, with whole-element strides")
+    if not out.flags.writeable:
+        raise ValueError("matmul: out is read-only")
+    if A.shape[1] != B.shape[0] or out.shape[0] != A.shape[0] or out.shape[1] != B.shape[1]:
+        raise ValueError(f"matmul: shapes {np.shape(A)} @ {np.shape(B)} -> {np.shape(out)} do not fit")
+    return run_gemm(A, B, out)
+
+
 def matmul2d(A, B):
     """A @ B for two 2-D arrays: the common case of fastla.matmul, with the
     least Python in the way (small products are dominated by call overhead)."""
@@ -268,24 +273,10 @@ def matmul2d(A, B):
         raise ValueError(f"matmul: A has shape {np.shape(a)} and B has shape {np.shape(b)}; "
                          "expected 2-D arrays with A's columns matching B's rows")
     a, b = same_dtype(a, b)
-    cdef Py_ssize_t m = a.shape[0], k = a.shape[1], n = b.shape[1]
     cdef cnp.npy_intp dims[2]
-    dims[0] = m
-    dims[1] = n
-    cdef cnp.ndarray out = cnp.PyArray_EMPTY(2, dims, cnp.PyArray_TYPE(a), 0)
-    cdef Py_ssize_t rsa = step(a, 0), csa = step(a, 1), rsb = step(b, 0), csb = step(b, 1)
-    cdef void *pa = cnp.PyArray_DATA(a)
-    cdef void *pb = cnp.PyArray_DATA(b)
-    cdef void *pc = cnp.PyArray_DATA(out)
-    cdef int status
-    if cnp.PyArray_TYPE(a) == cnp.NPY_DOUBLE:
-        with nogil:
-            status = fl_gemm_f64(m, n, k, <double *>pa, rsa, csa, <double *>pb, rsb, csb, <double *>pc, n, 1, 0)
-    else:
-        with nogil:
-            status = fl_gemm_f32(m, n, k, <float *>pa, rsa, csa, <float *>pb, rsb, csb, <float *>pc, n, 1, 0)
-    check(status, "matmul")
-    return out
+    dims[0] = a.shape[0]
+    dims[1] = b.shape[1]
+    return run_gemm(a, b, cnp.PyArray_EMPTY(2, dims, cnp.PyArray_TYPE(a), 0))
 
 
 def as_float_operand(x, str what, str name):
