@@ -79,6 +79,12 @@
 #define FL_DOT_GRAIN 32768.0      /* elements per thread for dot and nrm2 */
 #define FL_SCORE_GRAIN 2.0e6      /* multiply-adds per thread for scoring */
 
+/* Jacobi eigensolver: rotations are made on copies of blocks of FL_JACOBI_BLOCK
+ * columns (and pairs of them), then applied to the rest by the GEMM. */
+#ifndef FL_JACOBI_BLOCK
+#define FL_JACOBI_BLOCK 32
+#endif
+
 /* Overrides at build time (-D...) must keep the buffers sized by these limits
  * large enough, and every cache block at least one register tile. */
 _Static_assert(FL_AVX512_MR_F64 <= FL_MAX_MR && FL_AVX512_MR_F32 <= FL_MAX_MR &&

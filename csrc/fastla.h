@@ -80,6 +80,29 @@ int fl_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *A, ptrdiff_t
                 ptrdiff_t csa, const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *C,
                 ptrdiff_t rsc, ptrdiff_t csc, int nthreads);
 
+/* ---- eigenvalues (eigen/) ------------------------------------------------------ */
+/* All eigenpairs of the symmetric A (lower triangle read) by cyclic Jacobi:
+ * w ascending; V's columns the eigenvectors, each with its largest component
+ * positive (V may be NULL). FL_ENOCONV after max_sweeps sweeps, with the best
+ * estimate so far in w and V; *sweeps (may be NULL) tells how many ran. */
+int fl_eigh_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *w, double *V,
+                ptrdiff_t rsv, ptrdiff_t csv, int max_sweeps, int *sweeps);
+int fl_eigh_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *w, float *V,
+                ptrdiff_t rsv, ptrdiff_t csv, int max_sweeps, int *sweeps);
+
+/* Dominant eigenpair (largest |lambda|) of the square A by power iteration from
+ * x (n, overwritten by the eigenvector, largest component positive). Stops when
+ * |A x - lambda x| <= tol |A|_F; FL_ENOCONV after max_iter products, with the
+ * estimate of smallest residual in x, *lambda and *residual. */
+int fl_power_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *x, double tol,
+                 long max_iter, double *lambda, double *residual, long *iterations);
+int fl_power_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *x, double tol,
+                 long max_iter, double *lambda, double *residual, long *iterations);
+
+/* *out = max |a_ij - a_ji|: how far the square A is from symmetric. */
+int fl_asymmetry_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
+int fl_asymmetry_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
+
 /* ---- the GEMM ladder (ladder/) --------------------------------------------- */
 /* Steps 0..fl_ladder_count()-1, from naive loops to the threaded kernel, by name. */
 int fl_ladder_count(void);

@@ -49,6 +49,10 @@ typedef struct {
                          const double *q, double *dots, double *sq);
     void (*rows_dot_f32)(ptrdiff_t nrows, ptrdiff_t d, const float *C, ptrdiff_t rs,
                          const float *q, float *dots, float *sq);
+    /* one sweep of Jacobi rotations on a small symmetric block S (m x m), also
+     * applied to the rows of Qt (m x m) (eigen/jacobi_kernel.h) */
+    long (*jacobi_sweep_f64)(ptrdiff_t m, ptrdiff_t split, double *S, double *Qt, double tol);
+    long (*jacobi_sweep_f32)(ptrdiff_t m, ptrdiff_t split, float *S, float *Qt, double tol);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;

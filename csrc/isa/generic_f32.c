@@ -8,5 +8,6 @@
 #define FL_UKR_MR FL_GENERIC_MR_F32
 #define FL_UKR_NR FL_GENERIC_NR_F32
 #include "../vector/vector_kernels.h"
+#include "../eigen/jacobi_kernel.h"
 #include "../gemm/ukernel.h"
 

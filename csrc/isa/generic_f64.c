@@ -8,5 +8,6 @@
 #define FL_UKR_MR FL_GENERIC_MR_F64
 #define FL_UKR_NR FL_GENERIC_NR_F64
 #include "../vector/vector_kernels.h"
+#include "../eigen/jacobi_kernel.h"
 #include "../gemm/ukernel.h"
 

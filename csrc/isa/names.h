@@ -3,6 +3,7 @@
  * files after FL_F32 and a simd_<isa>.h have set the element type and the ISA. */
 #ifndef FASTLA_ISA_NAMES_H
 #define FASTLA_ISA_NAMES_H
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 

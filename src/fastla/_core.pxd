@@ -46,6 +46,19 @@ cdef extern from "fastla.h" nogil:
                     Py_ssize_t csa, const float *B, Py_ssize_t rsb, Py_ssize_t csb, float *C,
                     Py_ssize_t rsc, Py_ssize_t csc, int nthreads)
 
+    int fl_eigh_f64(Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *w, double *V,
+                    Py_ssize_t rsv, Py_ssize_t csv, int max_sweeps, int *sweeps)
+    int fl_eigh_f32(Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *w, float *V,
+                    Py_ssize_t rsv, Py_ssize_t csv, int max_sweeps, int *sweeps)
+
+    int fl_power_f64(Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *x, double tol,
+                     long max_iter, double *lam, double *residual, long *iterations)
+    int fl_power_f32(Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *x, double tol,
+                     long max_iter, double *lam, double *residual, long *iterations)
+
+    int fl_asymmetry_f64(Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *out)
+    int fl_asymmetry_f32(Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, double *out)
+
     int fl_ladder_count()
     const char *fl_ladder_name(int step)
     int fl_ladder_usable(int step)

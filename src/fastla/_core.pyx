@@ -284,6 +284,71 @@ def as_float_operand(x, str what, str name):
     return as_real(x, what, name)
 
 
+# ---- eigenvalues --------------------------------------------------------------------
+
+def square_matrix(A, str what):
+    """A as a square float matrix the C core can read (see as_real)."""
+    cdef cnp.ndarray a = as_real(A, what, "A")
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"{what}: A has shape {np.shape(a)}; expected a square 2-D array")
+    return a
+
+
+def eigh(cnp.ndarray A, bint vectors, int max_sweeps):
+    """(w, V or None, converged, sweeps) of the symmetric A (checked square, finite,
+    lower triangle read) by Jacobi; at the sweep cap, the estimate so far."""
+    cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)
+    cdef cnp.ndarray w = np.empty(n, dtype=A.dtype)
+    cdef cnp.ndarray V = np.empty((n, n), dtype=A.dtype) if vectors else None
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *pw = cnp.PyArray_DATA(w)
+    cdef void *pv = cnp.PyArray_DATA(V) if vectors else NULL
+    cdef int status, sweeps = 0
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_eigh_f64(n, <double *>pa, rsa, csa, <double *>pw, <double *>pv, n, 1, max_sweeps, &sweeps)
+    else:
+        with nogil:
+            status = fl_eigh_f32(n, <float *>pa, rsa, csa, <float *>pw, <float *>pv, n, 1, max_sweeps, &sweeps)
+    if status != FL_ENOCONV:
+        check(status, "eigh")
+    return w, V, status == FL_OK, sweeps
+
+
+def asymmetry(cnp.ndarray A):
+    """max |a_ij - a_ji| of the square float matrix A (from square_matrix)."""
+    cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef double out = 0
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            fl_asymmetry_f64(n, <double *>pa, rsa, csa, &out)
+    else:
+        with nogil:
+            fl_asymmetry_f32(n, <float *>pa, rsa, csa, &out)
+    return out
+
+
+def power(cnp.ndarray A, cnp.ndarray x, double tol, long max_iter):
+    """(lambda, x, converged, residual, iterations): power iteration on the square,
+    finite A from a C-contiguous copy x of A's dtype (overwritten)."""
+    cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *px = cnp.PyArray_DATA(x)
+    cdef double lam = 0, res = 0
+    cdef long its = 0
+    cdef int status
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_power_f64(n, <double *>pa, rsa, csa, <double *>px, tol, max_iter, &lam, &res, &its)
+    else:
+        with nogil:
+            status = fl_power_f32(n, <float *>pa, rsa, csa, <float *>px, tol, max_iter, &lam, &res, &its)
+    if status != FL_ENOCONV:
+        check(status, "power_iteration")
+    return lam, x, status == FL_OK, res, its
+
+
 # ---- the GEMM ladder -------------------------------------------------------------------
 
 def ladder_steps():

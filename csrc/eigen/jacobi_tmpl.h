@@ -1,0 +1,192 @@
+/* jacobi_tmpl.h: the cyclic Jacobi eigensolver for one dtype (included by
+ * jacobi_eig.c with FL_T / FL_TYPED / FL_EPS set).
+ *
+ * A rotation in the (p, q) plane zeroes a_pq. It is applied only when
+ *     |a_pq| > tol * sqrt|a_pp| * sqrt|a_qq|,
+ * a test relative to the two diagonal entries, not to the norm of A: this is
+ * what lets Jacobi find tiny eigenvalues of graded matrices to full relative
+ * accuracy (Demmel & Veselic 1992), where a norm-wise test would stop early.
+ *
+ * Blocking: the columns are cut into blocks of FL_JACOBI_BLOCK. A sweep visits
+ * every pair (p, q) once, block by block: the pairs inside block I, then the
+ * pairs between blocks I and J. Each group is rotated on a small copy
+ * S = A[IJ, IJ] (the per-ISA kernel jacobi_sweep), its rotations gathered into
+ * one orthogonal Q^T; the rest of A and the eigenvectors are then updated by the
+ * GEMM, rows IJ <- Q^T . rows IJ, and the columns follow from symmetry.
+ * A sweep that rotates nothing ends the loop. */
+
+typedef struct {
+    ptrdiff_t n;
+    FL_T *A;          /* n x n, row-major, full symmetric storage */
+    FL_T *Vt;         /* n x n, row i = eigenvector i; NULL when not wanted */
+    FL_T *S, *Qt;     /* m x m block workspace, m <= 2 * FL_JACOBI_BLOCK */
+    FL_T *G, *R;      /* m x 2n: gathered rows of A and Vt, and their rotation */
+    ptrdiff_t *idx;
+    double tol;
+} FL_TYPED(jacobi_work);
+
+/* The indices of blocks I and J (J < 0: block I alone) into w->idx; returns m. */
+static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J)
+{
+    ptrdiff_t m = 0, b = FL_JACOBI_BLOCK, n = w->n;
+    for (ptrdiff_t i = I * b; i < (I + 1) * b && i < n; i++) w->idx[m++] = i;
+    if (J >= 0)
+        for (ptrdiff_t i = J * b; i < (J + 1) * b && i < n; i++) w->idx[m++] = i;
+    return m;
+}
+
+/* Rows idx of A and of Vt <- Qt . (those rows), by one GEMM: the rows are
+ * gathered side by side into G (m x 2n, or m x n without Vt), multiplied into
+ * R and copied back. One product, so B is packed once for both matrices. */
+static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
+{
+    ptrdiff_t n = w->n, width = w->Vt ? 2 * n : n;
+    size_t row = (size_t)n * sizeof(FL_T);
+    for (ptrdiff_t i = 0; i < m; i++) {
+        memcpy(w->G + i * width, w->A + w->idx[i] * n, row);
+        if (w->Vt) memcpy(w->G + i * width + n, w->Vt + w->idx[i] * n, row);
+    }
+    int st = FL_TYPED(fl_gemm)(m, width, m, w->Qt, m, 1, w->G, width, 1, w->R, width, 1, 1);
+    if (st != FL_OK) return st;
+    for (ptrdiff_t i = 0; i < m; i++) {
+        memcpy(w->A + w->idx[i] * n, w->R + i * width, row);
+        if (w->Vt) memcpy(w->Vt + w->idx[i] * n, w->R + i * width + n, row);
+    }
+    return FL_OK;
+}
+
+/* Columns idx of A from its rows idx (A is symmetric), 16 rows of A at a time so
+ * that the lines written stay in cache while the rows idx are read. */
+static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
+{
+    ptrdiff_t n = w->n;
+    FL_T *A = w->A;
+    for (ptrdiff_t k0 = 0; k0 < n; k0 += 16) {
+        ptrdiff_t k1 = k0 + 16 < n ? k0 + 16 : n;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            const FL_T *row = A + w->idx[i] * n;
+            ptrdiff_t col = w->idx[i];
+            for (ptrdiff_t k = k0; k < k1; k++) A[k * n + col] = row[k];
+        }
+    }
+}
+
+/* Rotates the pairs inside block I (J < 0) or between blocks I and J, and
+ * applies the rotations to A and Vt. Adds their number to *rotations. */
+static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J, long *rotations)
+{
+    ptrdiff_t n = w->n, m = FL_TYPED(block_indices)(w, I, J);
+    FL_T *A = w->A, *S = w->S, *Qt = w->Qt;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < m; j++) S[i * m + j] = A[w->idx[i] * n + w->idx[j]];
+    for (ptrdiff_t i = 0; i < m * m; i++) Qt[i] = 0;
+    for (ptrdiff_t i = 0; i < m; i++) Qt[i * m + i] = 1;
+    ptrdiff_t split = J < 0 ? 0 : FL_JACOBI_BLOCK; /* block I < J is never the short last one */
+    long r = fl_kernels()->FL_TYPED(jacobi_sweep)(m, split, S, Qt, w->tol);
+    if (r == 0) return FL_OK;
+    *rotations += r;
+    int st = FL_TYPED(rotate_block_rows)(w, m);
+    if (st != FL_OK) return st;
+    /* columns IJ of A from the new rows (symmetry), then the block itself from S */
+    FL_TYPED(columns_from_rows)(w, m);
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < m; j++) A[w->idx[i] * n + w->idx[j]] = S[i * m + j];
+    return FL_OK;
+}
+
+/* Jacobi on the scaled copy A (n x n, full storage) with Vt = identity; on
+ * return the eigenvalues are the diagonal of A (in d for small n, see below).
+ * FL_ENOCONV after max_sweeps sweeps that still rotated. */
+static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int max_sweeps, int *sweeps_done)
+{
+    *sweeps_done = 0;
+    if (n <= 2 * FL_JACOBI_BLOCK) { /* small: rotations straight on A */
+        for (int sweep = 0; sweep < max_sweeps; sweep++) {
+            *sweeps_done = sweep + 1;
+            if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, 0, A, Vt, tol) == 0) return FL_OK;
+        }
+        return FL_ENOCONV;
+    }
+    ptrdiff_t b = FL_JACOBI_BLOCK, nb = (n + b - 1) / b, mmax = 2 * b;
+    FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, NULL, tol};
+    w.S = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
+    w.Qt = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
+    w.G = fl_malloc((size_t)(mmax * 2 * n) * sizeof(FL_T));
+    w.R = fl_malloc((size_t)(mmax * 2 * n) * sizeof(FL_T));
+    w.idx = fl_malloc((size_t)mmax * sizeof(ptrdiff_t));
+    int st = (w.S && w.Qt && w.G && w.R && w.idx) ? FL_ENOCONV : FL_ENOMEM;
+    for (int sweep = 0; st == FL_ENOCONV && sweep < max_sweeps; sweep++) {
+        long rotations = 0;
+        for (ptrdiff_t I = 0; I < nb && st == FL_ENOCONV; I++)
+            for (ptrdiff_t J = I; J < nb; J++) { /* J == I: the pairs inside block I */
+                int e = FL_TYPED(jacobi_pair)(&w, I, J == I ? -1 : J, &rotations);
+                if (e != FL_OK) {
+                    st = e;
+                    break;
+                }
+            }
+        *sweeps_done = sweep + 1;
+        if (st == FL_ENOCONV && rotations == 0) st = FL_OK;
+    }
+    fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.R), fl_free(w.idx);
+    return st;
+}
+
+/* Public entry: eigenvalues ascending in w; eigenvectors as the columns of V
+ * (strides rsv, csv) unless V is NULL. The lower triangle of A is read. */
+int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, FL_T *w, FL_T *V,
+                      ptrdiff_t rsv, ptrdiff_t csv, int max_sweeps, int *sweeps)
+{
+    int done = 0;
+    if (sweeps) *sweeps = 0;
+    if (n < 0 || max_sweeps < 1) return FL_EINVAL;
+    if (n == 0) return FL_OK;
+    FL_T *W = fl_malloc((size_t)(n * n) * sizeof(FL_T));
+    FL_T *Vt = V ? fl_malloc((size_t)(n * n) * sizeof(FL_T)) : NULL;
+    ptrdiff_t *order = fl_malloc((size_t)n * sizeof(ptrdiff_t));
+    if (!W || !order || (V && !Vt)) {
+        fl_free(W), fl_free(Vt), fl_free(order);
+        return FL_ENOMEM;
+    }
+    /* symmetric copy from the lower triangle, scaled by a power of two so that
+     * the largest entry is near 1: exact, and nothing overflows in the rotations */
+    double amax = 0;
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j <= i; j++) amax = fmax(amax, fabs((double)A[i * rsa + j * csa]));
+    int e = 0;
+    if (amax > 0) frexp(amax, &e);
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j <= i; j++) W[i * n + j] = W[j * n + i] = (FL_T)ldexp((double)A[i * rsa + j * csa], -e);
+    if (Vt) {
+        for (ptrdiff_t i = 0; i < n * n; i++) Vt[i] = 0;
+        for (ptrdiff_t i = 0; i < n; i++) Vt[i * n + i] = 1;
+    }
+    int st = FL_TYPED(precondition)(n, W, Vt);
+    if (st == FL_OK) st = FL_TYPED(jacobi_run)(n, W, Vt, sqrt((double)n) * FL_EPS, max_sweeps, &done);
+    if (sweeps) *sweeps = done;
+    if (st == FL_OK || st == FL_ENOCONV) { /* at the cap, the best estimate so far */
+        for (ptrdiff_t i = 0; i < n; i++) order[i] = i;
+        /* insertion sort by eigenvalue, ascending, stable: n is small next to n^3 */
+        for (ptrdiff_t i = 1; i < n; i++) {
+            ptrdiff_t o = order[i], j = i;
+            while (j > 0 && W[order[j - 1] * (n + 1)] > W[o * (n + 1)]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = o;
+        }
+        for (ptrdiff_t i = 0; i < n; i++) w[i] = (FL_T)ldexp((double)W[order[i] * (n + 1)], e);
+        if (V)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                /* sign: the largest component of each eigenvector is positive */
+                const FL_T *v = Vt + order[j] * n;
+                ptrdiff_t big = 0;
+                for (ptrdiff_t i = 1; i < n; i++)
+                    if (fabs((double)v[i]) > fabs((double)v[big])) big = i;
+                FL_T sign = v[big] < 0 ? -1 : 1;
+                for (ptrdiff_t i = 0; i < n; i++) V[i * rsv + j * csv] = sign * v[i];
+            }
+    }
+    fl_free(W), fl_free(Vt), fl_free(order);
+    return st;
+}

@@ -1,0 +1,239 @@
+"""Eigenvalues and PCA: power_iteration, eigh (Jacobi), top_eigs and pca.
+
+Argument checks and the choice of method live here; the iterations run in the
+C core (csrc/eigen/) with the GIL released."""
+
+import operator
+
+import numpy as np
+
+from fastla import _core
+
+MAX_SWEEPS = 60  # Jacobi converges quadratically: a dozen sweeps is usual
+
+
+class ConvergenceError(np.linalg.LinAlgError):
+    """An iteration reached its cap before converging.
+
+    `best` holds the estimate of smallest error reached (for power_iteration the
+    pair (eigenvalue, eigenvector), for eigh the pair (w, V) or w); `iterations`
+    how many iterations or sweeps ran; `residual` the error measure, if known."""
+
+    def __init__(self, message, best=None, iterations=None, residual=None):
+        super().__init__(message)
+        self.best = best
+        self.iterations = iterations
+        self.residual = residual
+
+
+def _finite_square(A, what, check_finite):
+    a = _core.square_matrix(A, what)
+    if check_finite and not np.isfinite(a).all():
+        raise ValueError(f"{what}: A contains NaN or Inf")
+    return a
+
+
+def power_iteration(A, tol=None, max_iter=1000, x0=None, random_state=None, check_finite=True):
+    """The dominant eigenpair (largest |eigenvalue|) of the square matrix A.
+
+    Repeats x <- A x / |A x| and stops when the eigen-residual |A x - lambda x|
+    is at most tol * |A|_F, lambda being the Rayleigh quotient x . A x (tol by
+    default 1e-10 for float64 and 1e-5 for float32, whose rounding alone leaves
+    residuals near 1e-7 |A|). Returns
+    (eigenvalue, eigenvector) with |eigenvector| = 1 and its largest component
+    positive. Starts from x0, else from a random vector (random_state: seed or
+    numpy Generator). Raises ConvergenceError after max_iter products, carrying
+    the estimate of smallest residual in .best."""
+    a = _finite_square(A, "power_iteration", check_finite)
+    n = a.shape[0]
+    if tol is None:
+        tol = 1e-10 if a.dtype == np.float64 else 1e-5
+    max_iter = operator.index(max_iter)
+    if max_iter < 1:
+        raise ValueError(f"power_iteration: max_iter is {max_iter}; expected at least 1")
+    if not tol >= 0:
+        raise ValueError(f"power_iteration: tol is {tol}; expected a number >= 0")
+    if n == 0:
+        raise ValueError("power_iteration: A is empty (0 x 0)")
+    if x0 is None:
+        x = np.random.default_rng(random_state).standard_normal(n).astype(a.dtype)
+    else:
+        x = np.array(x0, dtype=a.dtype, copy=True, order="C")
+        if x.shape != (n,):
+            raise ValueError(f"power_iteration: x0 has shape {x.shape}; expected ({n},)")
+        if not np.isfinite(x).all():
+            raise ValueError("power_iteration: x0 contains NaN or Inf")
+        if not np.any(x):
+            raise ValueError("power_iteration: x0 is the zero vector")
+    lam, x, converged, residual, its = _core.power(a, x, float(tol), max_iter)
+    lam = a.dtype.type(lam)
+    if not converged:
+        raise ConvergenceError(
+            f"power_iteration: no convergence in {its} iterations (residual {residual:.3g}, "
+            f"tolerance {tol:.3g} * |A|); the two largest |eigenvalues| may be equal or close",
+            best=(lam, x), iterations=its, residual=residual)
+    return lam, x
+
+
+def eigh(A, eigvals_only=False, max_sweeps=MAX_SWEEPS, check_finite=True):
+    """All eigenvalues (ascending, like numpy.linalg.eigh) and eigenvectors of the
+    symmetric matrix A, whose lower triangle is read, by cyclic Jacobi rotations.
+
+    Returns w, or (w, V) with V's columns the orthonormal eigenvectors, each with
+    its largest component positive. A rotation is made only where
+    |a_pq| > tol * sqrt|a_pp| * sqrt|a_qq|: small eigenvalues of graded matrices
+    keep their relative accuracy. Raises ConvergenceError after max_sweeps sweeps,
+    carrying the estimate so far in .best."""
+    a = _finite_square(A, "eigh", check_finite)
+    max_sweeps = operator.index(max_sweeps)
+    if max_sweeps < 1:
+        raise ValueError(f"eigh: max_sweeps is {max_sweeps}; expected at least 1")
+    w, V, converged, sweeps = _core.eigh(a, not eigvals_only, max_sweeps)
+    result = w if eigvals_only else (w, V)
+    if not converged:
+        raise ConvergenceError(f"eigh: Jacobi did not converge in {sweeps} sweeps",
+                               best=result, iterations=sweeps)
+    return result
+
+
+def pca(X, n_components):
+    """Principal component analysis of the rows of X (n_samples, n_features).
+
+    Returns (components, explained_variance, mean): components (n_components,
+    n_features) are the top eigenvectors of the covariance matrix, as rows,
+    with scikit-learn's sign convention (the largest |entry| of each row is
+    positive); explained_variance their eigenvalues (variance along each, with
+    n_samples - 1 in the denominator), descending; mean the column means."""
+    X = _core.as_float_operand(X, "pca", "X")
+    if X.ndim != 2:
+        raise ValueError(f"pca: X has shape {X.shape}; expected a 2-D array (n_samples, n_features)")
+    n_samples, n_features = X.shape
+    n_components = operator.index(n_components)
+    if not 1 <= n_components <= min(n_samples, n_features):
+        raise ValueError(f"pca: n_components is {n_components}; expected 1 to "
+                         f"min(n_samples, n_features) = {min(n_samples, n_features)}")
+    if n_samples < 2:
+        raise ValueError("pca: needs at least 2 samples")
+    if not np.isfinite(X).all():
+        raise ValueError("pca: X contains NaN or Inf")
+    mean = X.mean(axis=0)
+    Xc = X - mean
+    cov = _core.matmul2d(Xc.T, Xc) / (n_samples - 1)
+    w, V = eigh(cov)
+    order = np.argsort(w, kind="stable")[::-1][:n_components]
+    components = np.ascontiguousarray(V[:, order].T)
+    explained_variance = np.maximum(w[order], 0)
+    return components, explained_variance, mean
+
+
+# ---- top_eigs: block Lanczos -----------------------------------------------------
+
+def _orthonormal(W, floor=0.0):
+    """An orthonormal basis of the columns of W (n x p), by symmetric
+    orthogonalisation twice: W^T W = U diag(g) U^T (Jacobi), W <- W U g^-1/2.
+    Directions of W shorter than floor, or than 1e-12 of the longest, are
+    dropped (W rank deficient): scaled up, their rounding errors would be too."""
+    for _ in range(2):
+        g, U = eigh(_core.matmul2d(W.T, W))
+        keep = g > max(g[-1] * 1e-24, floor * floor) if len(g) else g > 0
+        W = _core.matmul2d(W, U[:, keep] / np.sqrt(g[keep]))
+        floor = 0.0
+    return W
+
+
+def _project_out(W, basis):
+    """W minus its components along the orthonormal columns of basis, twice
+    ("twice is enough": the second pass removes what rounding left)."""
+    for _ in range(2):
+        W = W - _core.matmul2d(basis, _core.matmul2d(basis.T, W))
+    return W
+
+
+def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=None,
+             check_finite=True):
+    """The k largest eigenvalues (descending) and their eigenvectors of the
+    symmetric matrix A: (w, V) with V (n, k) orthonormal.
+
+    Block Lanczos with full reorthogonalisation: the Krylov space
+    span{X, A X, A^2 X, ...} of a random block X is built by fastla's GEMM, and
+    the projected matrix T = Q^T A Q is solved by Jacobi (eigh) for its Ritz
+    pairs. Stops when every wanted pair has |A v - lambda v| <= tol * |A|_2;
+    restarts from the best Ritz vectors when the space grows too large, and
+    raises ConvergenceError after max_restarts restarts. Small matrices are
+    solved whole by eigh."""
+    a = _finite_square(A, "top_eigs", check_finite)
+    n = a.shape[0]
+    k = operator.index(k)
+    if not 0 <= k <= n:
+        raise ValueError(f"top_eigs: k is {k}; expected 0 <= k <= n = {n}")
+    scale = float(np.abs(a).max()) if n else 0.0
+    if _core.asymmetry(a) > 100 * np.finfo(a.dtype).eps * scale:
+        raise ValueError("top_eigs: A is not symmetric")
+    dtype = a.dtype
+    if k == 0:
+        return np.empty(0, dtype), np.empty((n, 0), dtype)
+    p = operator.index(block_size) if block_size is not None else max(k, 10)
+    if n <= max(256, 4 * p) or scale == 0:
+        w, V = eigh(a, check_finite=False)
+        return w[::-1][:k].copy(), np.ascontiguousarray(V[:, ::-1][:, :k])
+    a = a.astype(np.float64, copy=False)
+    d_max = min(n, max(30 * p, 300))  # the Krylov space kept before a restart
+    rng = np.random.default_rng(random_state)
+    X = rng.standard_normal((n, p))
+    best = None
+    for restart in range(max_restarts + 1):
+        w, V, residual, converged = _lanczos(a, X, k, tol, d_max, rng)
+        if best is None or residual < best[2]:
+            best = (w, V, residual)
+        if converged:
+            return w.astype(dtype), V.astype(dtype)
+        X = V if V.shape[1] >= p else np.hstack([V, rng.standard_normal((n, p - V.shape[1]))])
+    raise ConvergenceError(
+        f"top_eigs: the largest residual is still {best[2]:.3g} * |A| after {max_restarts} "
+        "restarts; try a larger block_size or a looser tol",
+        best=(best[0].astype(dtype), best[1].astype(dtype)), iterations=max_restarts, residual=best[2])
+
+
+def _lanczos(A, X, k, tol, d_max, rng):
+    """One run of block Lanczos from the block X: (w, V, residual, converged),
+    with the k largest Ritz pairs of the space built, and their largest
+    residual relative to |A|. Rayleigh-Ritz is checked every few blocks."""
+    n, p = X.shape
+    basis = np.empty((n, d_max))
+    images = np.empty((n, d_max))  # A times the basis, kept: T = basis^T images
+    Q = _orthonormal(X)
+    d, steps = 0, 0
+    result = (None, None, np.inf, False)
+    while True:
+        q = Q.shape[1]
+        basis[:, d:d + q] = Q
+        images[:, d:d + q] = _core.matmul2d(A, Q)
+        d += q
+        steps += 1
+        if d >= k and (steps % 3 == 0 or d + p > d_max):
+            result = _rayleigh_ritz(basis[:, :d], images[:, :d], k, tol)
+            if result[3] or d + p > d_max:
+                return result
+        # the next block: A Q without its part in the space so far. Directions
+        # shorter than 1e-10 |A Q| are in the space already (to within the
+        # tolerance) and are dropped; the block shrinks, or, when nothing is
+        # left (an invariant subspace), fresh random directions carry on.
+        image = images[:, d - q:d]
+        W = _project_out(image, basis[:, :d])
+        Q = _orthonormal(W, floor=1e-10 * float(np.sqrt((image * image).sum(axis=0)).max()))
+        if Q.shape[1] == 0:
+            Q = _orthonormal(_project_out(rng.standard_normal((n, p)), basis[:, :d]))
+        Q = _orthonormal(_project_out(Q, basis[:, :d]))  # what rounding brought back
+
+
+def _rayleigh_ritz(basis, images, k, tol):
+    """The k largest Ritz pairs of A in span(basis) and their largest residual."""
+    T = _core.matmul2d(basis.T, images)
+    theta, Y = eigh((T + T.T) / 2)
+    Yk = np.ascontiguousarray(Y[:, ::-1][:, :k])
+    wk = theta[::-1][:k].copy()
+    V = _core.matmul2d(basis, Yk)
+    R = _core.matmul2d(images, Yk) - V * wk
+    norm_a = max(abs(theta[0]), abs(theta[-1]))
+    residual = float(np.sqrt((R * R).sum(axis=0)).max() / norm_a)
+    return wk, V, residual, residual <= tol
