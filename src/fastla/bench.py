@@ -181,6 +181,90 @@ def _ladder_case(n):
                 impl_flops={f"python n={small}": 2.0 * small**3})
 
 
+def _symmetric(n, spectrum, seed=5):
+    """Q diag(spectrum) Q^T with a random orthogonal Q: a symmetric test matrix."""
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = (Q * spectrum) @ Q.T
+    return (A + A.T) / 2
+
+
+def _eigh_case(n, quick=False):
+    def build():
+        A = np.random.default_rng(6).standard_normal((n, n))
+        A = A + A.T
+        return {"A": A, "Al": A.tolist()}
+
+    impls = {"numpy": lambda a: np.linalg.eigh(a["A"]), "fastla": lambda a: fastla.eigh(a["A"])}
+    if n <= 30:
+        impls = {"naive": lambda a: naive.eigh(a["Al"]), **impls}
+    return Case("eigen", f"eigh {n}x{n} float64 (all eigenpairs)", build, impls, quick=quick)
+
+
+def _numpy_power(A, tol=1e-10, max_iter=1000):
+    """Power iteration as a NumPy user writes it, with fastla's stopping rule."""
+    x = np.random.default_rng(0).standard_normal(A.shape[0])
+    x /= np.linalg.norm(x)
+    limit = tol * np.linalg.norm(A)
+    for _ in range(max_iter):
+        y = A @ x
+        lam = x @ y
+        if np.linalg.norm(y - lam * x) <= limit:
+            break
+        x = y / np.linalg.norm(y)
+    return lam, x
+
+
+def _power_case(n, quick=False):
+    """A dominant eigenvalue 2 and the rest in [-1, 1]: about 35 products to 1e-10."""
+    def build():
+        spectrum = np.random.default_rng(7).uniform(-1, 1, n)
+        spectrum[0] = 2.0
+        A = _symmetric(n, spectrum)
+        return {"A": A, "Al": A.tolist()}
+
+    impls = {"numpy": lambda a: _numpy_power(a["A"]),
+             "fastla": lambda a: fastla.power_iteration(a["A"], random_state=0)}
+    if n <= 100:
+        impls = {"naive": lambda a: naive.power_iteration(a["Al"], random_state=0), **impls}
+    return Case("eigen", f"power_iteration {n}x{n} (gap 2 : 1)", build, impls, quick=quick)
+
+
+def _top_eigs_case(n, k):
+    def build():
+        return {"A": _symmetric(n, np.arange(1, n + 1) ** -0.5)}
+
+    impls = {"numpy": lambda a: np.linalg.eigh(a["A"]),
+             "fastla": lambda a: fastla.top_eigs(a["A"], k, random_state=0)}
+    try:
+        from scipy.sparse.linalg import eigsh
+
+        impls["scipy eigsh"] = lambda a: eigsh(a["A"], k, which="LA")
+    except ImportError:
+        pass
+    return Case("eigen", f"top_eigs k={k} of {n}x{n}, eigenvalues i^-1/2", build, impls, quick=False)
+
+
+def _pca_case(m, d, k, quick=False):
+    def build():
+        rng = np.random.default_rng(8)
+        X = rng.standard_normal((m, d)) @ (rng.standard_normal((d, d)) * np.geomspace(1, 1e-3, d))
+        return {"X": X}
+
+    def numpy_pca(a):
+        Xc = a["X"] - a["X"].mean(axis=0)
+        return np.linalg.svd(Xc, full_matrices=False)
+
+    impls = {"numpy": numpy_pca, "fastla": lambda a: fastla.pca(a["X"], k)}
+    try:
+        from sklearn.decomposition import PCA
+
+        impls["sklearn full"] = lambda a: PCA(k, svd_solver="full").fit(a["X"])
+    except ImportError:
+        pass
+    return Case("eigen", f"pca {m}x{d} -> {k}", build, impls, quick=quick)
+
+
 def cases(family=None, quick=False):
     """The registered cases, optionally of one family and only the quick ones."""
     every = [
@@ -203,6 +287,13 @@ def cases(family=None, quick=False):
         _matmul_case(4096, 64, 4096),
         _matmul_case(64, 4096, 64),
         _ladder_case(512),
+        _eigh_case(20, quick=True),
+        *[_eigh_case(n) for n in (100, 200, 500, 1000)],
+        _power_case(100, quick=True),
+        _power_case(2000),
+        _top_eigs_case(2000, 10),
+        _pca_case(1797, 64, 10, quick=True),
+        _pca_case(20000, 300, 20),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 
