@@ -27,6 +27,7 @@ class Case:
     quick: bool = True                       # small enough for the demo and --quick
     flops: float = 0.0                       # floating-point operations per call, for GFLOP/s
     impl_flops: dict = field(default_factory=dict)  # an implementation run at another size
+    values: dict = field(default_factory=dict)  # impl -> fn(result): the numbers to compare (tests)
 
     @functools.cached_property
     def inputs(self):
@@ -34,6 +35,10 @@ class Case:
 
     def run(self, impl):
         return self.impls[impl](self.inputs)
+
+    def value(self, impl, result):
+        """What an implementation's result is compared on (the result itself by default)."""
+        return self.values.get(impl, self.values.get("*", lambda r: r))(result)
 
     def gflops(self, impl, seconds):
         flops = self.impl_flops.get(impl, self.flops)
@@ -198,7 +203,8 @@ def _eigh_case(n, quick=False):
     impls = {"numpy": lambda a: np.linalg.eigh(a["A"]), "fastla": lambda a: fastla.eigh(a["A"])}
     if n <= 30:
         impls = {"naive": lambda a: naive.eigh(a["Al"]), **impls}
-    return Case("eigen", f"eigh {n}x{n} float64 (all eigenpairs)", build, impls, quick=quick)
+    return Case("eigen", f"eigh {n}x{n} float64 (all eigenpairs)", build, impls, quick=quick,
+                values={"*": lambda r: r[0]})
 
 
 def _numpy_power(A, tol=1e-10, max_iter=1000):
@@ -227,7 +233,8 @@ def _power_case(n, quick=False):
              "fastla": lambda a: fastla.power_iteration(a["A"], random_state=0)}
     if n <= 100:
         impls = {"naive": lambda a: naive.power_iteration(a["Al"], random_state=0), **impls}
-    return Case("eigen", f"power_iteration {n}x{n} (gap 2 : 1)", build, impls, quick=quick)
+    return Case("eigen", f"power_iteration {n}x{n} (gap 2 : 1)", build, impls, quick=quick,
+                values={"*": lambda r: r[0]})
 
 
 def _top_eigs_case(n, k):
@@ -242,7 +249,8 @@ def _top_eigs_case(n, k):
         impls["scipy eigsh"] = lambda a: eigsh(a["A"], k, which="LA")
     except ImportError:
         pass
-    return Case("eigen", f"top_eigs k={k} of {n}x{n}, eigenvalues i^-1/2", build, impls, quick=False)
+    return Case("eigen", f"top_eigs k={k} of {n}x{n}, eigenvalues i^-1/2", build, impls, quick=False,
+                values={"numpy": lambda r: r[0][::-1][:k], "*": lambda r: np.sort(r[0])[::-1]})
 
 
 def _pca_case(m, d, k, quick=False):
@@ -262,7 +270,9 @@ def _pca_case(m, d, k, quick=False):
         impls["sklearn full"] = lambda a: PCA(k, svd_solver="full").fit(a["X"])
     except ImportError:
         pass
-    return Case("eigen", f"pca {m}x{d} -> {k}", build, impls, quick=quick)
+    return Case("eigen", f"pca {m}x{d} -> {k}", build, impls, quick=quick,
+                values={"numpy": lambda r: (r[1] ** 2 / (m - 1))[:k], "fastla": lambda r: r[1],
+                        "sklearn full": lambda r: r.explained_variance_})
 
 
 def cases(family=None, quick=False):
