@@ -33,6 +33,15 @@ static int precondition_f32(ptrdiff_t n, float *W, float *Vt)
 #define FL_PRECONDITION_TOL 1e-4
 #endif
 
+/* out (n x n) = in^T, in tiles of 32 so both sides stay in cache */
+static void transpose(ptrdiff_t n, const double *in, double *out)
+{
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
+        for (ptrdiff_t j0 = 0; j0 < n; j0 += 32)
+            for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
+                for (ptrdiff_t j = j0; j < j0 + 32 && j < n; j++) out[j * n + i] = in[i * n + j];
+}
+
 static int precondition_f64(ptrdiff_t n, double *W, double *Vt)
 {
     if (n <= 2 * FL_JACOBI_BLOCK) return FL_OK;
@@ -53,22 +62,31 @@ static int precondition_f64(ptrdiff_t n, double *W, double *Vt)
         st = jacobi_run_f32(n, W32, Q32, FL_PRECONDITION_TOL, 30, &sweeps);
         if (st == FL_ENOCONV) st = FL_OK; /* a preconditioner need not converge */
     }
+    /* Q^T is kept as a contiguous copy: the GEMM packs a contiguous operand
+     * faster than a transposed view */
+    double *Qt = W32 && Q32 ? fl_malloc(nn * sizeof(double)) : NULL;
+    if (st == FL_OK && !Qt) st = FL_ENOMEM;
     if (st == FL_OK) {
         for (size_t i = 0; i < nn; i++) Q[i] = Q32[i];
         for (int step = 0; step < 2 && st == FL_OK; step++) { /* Newton-Schulz */
-            st = fl_gemm_f64(n, n, n, Q, n, 1, Q, 1, n, E, n, 1, 1); /* E = Q Q^T */
+            transpose(n, Q, Qt);
+            st = fl_gemm_f64(n, n, n, Q, n, 1, Qt, n, 1, E, n, 1, 1); /* E = Q Q^T */
             if (st == FL_OK) st = fl_gemm_f64(n, n, n, E, n, 1, Q, n, 1, T, n, 1, 1);
             if (st == FL_OK)
                 for (size_t i = 0; i < nn; i++) Q[i] = 1.5 * Q[i] - 0.5 * T[i];
         }
     }
-    if (st == FL_OK) st = fl_gemm_f64(n, n, n, W, n, 1, Q, 1, n, T, n, 1, 1); /* T = W Q^T */
+    if (st == FL_OK) {
+        transpose(n, Q, Qt);
+        st = fl_gemm_f64(n, n, n, W, n, 1, Qt, n, 1, T, n, 1, 1); /* T = W Q^T */
+    }
     if (st == FL_OK) st = fl_gemm_f64(n, n, n, Q, n, 1, T, n, 1, E, n, 1, 1); /* E = Q W Q^T */
     if (st == FL_OK) {
         for (ptrdiff_t i = 0; i < n; i++)
             for (ptrdiff_t j = 0; j <= i; j++) W[i * n + j] = W[j * n + i] = (E[i * n + j] + E[j * n + i]) / 2;
         if (Vt) memcpy(Vt, Q, nn * sizeof(double));
     }
+    fl_free(Qt);
     fl_free(W32), fl_free(Q32), fl_free(Q), fl_free(E), fl_free(T);
     return st;
 }
