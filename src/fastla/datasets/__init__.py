@@ -1,0 +1,20 @@
+"""Data for the apps: loaders for the standard formats, and small bundled demos.
+
+    fastla.datasets.demo_songs_path()   # the bundled song catalogue (synthetic; see README.md here)
+    fastla.datasets.spotify.read_csv(path)   # a Spotify audio-feature CSV as a SongTable
+"""
+
+from pathlib import Path
+
+from fastla.datasets.spotify import CatalogError, SongTable, from_columns, read_csv
+
+DEMO_SONGS = "songs_demo.csv.gz"
+
+
+def demo_songs_path():
+    """The bundled demo catalogue: a few thousand synthetic songs in the layout of
+    Kaggle's "Spotify tracks" file, made by _make_demo_songs.py."""
+    return Path(__file__).with_name(DEMO_SONGS)
+
+
+__all__ = ["demo_songs_path", "read_csv", "from_columns", "SongTable", "CatalogError"]
