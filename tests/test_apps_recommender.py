@@ -16,6 +16,7 @@ import pytest
 
 import fastla
 import fastla.naive as naive
+from fastla import cli
 from fastla.apps.mmr import mmr
 from fastla.apps.recommender import SongLookupError, SongRecommender
 from fastla.apps.song_vectors import key_on_circle, song_vectors
@@ -368,7 +369,31 @@ def test_diversity_spreads_the_list(demo):
     assert demo.recommend(3, k=10, diversity=0.0) == demo.recommend(3, k=10)
 
 
-# ---- the bundled data --------------------------------------------------
+# ---- the command line and the bundled data --------------------------------------------------
+
+def test_cli_prints_a_table(capsys):
+    assert cli.main(["recommend", "static bloom", "-k", "2", "--catalog", str(DATA / LAYOUTS[0]), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "Songs like: Static Bloom - Kilo Harbor (electronic)" in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("#"))
+    assert lines[header].split() == ["#", "score", "title", "artist", "genre", "closest", "in"]
+    rec = SongRecommender.from_csv(DATA / LAYOUTS[0])
+    for line, item in zip(lines[header + 1:header + 3], rec.recommend("static bloom", k=2)):
+        assert line.split()[1] == f"{item.score:.3f}" and item.title in line
+
+
+def test_cli_reports_an_unknown_song(capsys):
+    assert cli.main(["recommend", "paper lantern", "--catalog", str(DATA / LAYOUTS[0])]) == 2
+    assert "close matches: 'Paper Lanterns - Mira Solberg'" in capsys.readouterr().err
+
+
+def test_cli_uses_the_bundled_catalogue(capsys, demo):
+    assert cli.main(["recommend", "Midnight River (Remix)", "-k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(demo):,} songs from the bundled demo catalogue" in out
+    assert all(it.title in out for it in demo.recommend("Midnight River (Remix)", k=3))
+
 
 def test_the_bundled_catalogue_is_what_the_script_makes():
     with gzip.open(demo_songs_path(), "rt", encoding="utf-8", newline="") as f:

@@ -1,4 +1,4 @@
-"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`."""
+"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`, `fastla recommend`."""
 
 import argparse
 import json
@@ -92,6 +92,67 @@ def cmd_bench(args):
     return 0
 
 
+def cmd_recommend(args):
+    """Songs like a given one, from the bundled demo catalogue or a Spotify CSV."""
+    from fastla.apps.recommender import SongLookupError, SongRecommender
+    from fastla.datasets import CatalogError
+
+    try:
+        rec = SongRecommender.from_csv(args.catalog) if args.catalog else SongRecommender.demo()
+        seed = _seed(rec, args.song)
+        items = rec.recommend(seed.row, k=args.k, diversity=args.diversity)
+    except (SongLookupError, CatalogError, OSError, IndexError, ValueError) as e:
+        print(f"fastla recommend: {e}", file=sys.stderr)
+        return 2
+    where = args.catalog or "the bundled demo catalogue (synthetic songs)"
+    print(f"{len(rec):,} songs from {where}")
+    missing = {f: n for f, n in rec.missing.items() if n}
+    if missing:
+        print("missing values, counted as the feature's average: "
+              + ", ".join(f"{f} {n:,}" for f, n in missing.items()))
+    genre = f" ({seed.genre})" if seed.genre else ""
+    print(f"Songs like: {seed}{genre}\n")
+    print(format_recommendations(rec, seed, items, args.explain))
+    return 0
+
+
+def _seed(rec, text):
+    """The song named on the command line: a track id or title, else a row number."""
+    from fastla.apps.recommender import SongLookupError
+
+    try:
+        return rec.song(text)
+    except SongLookupError:
+        if text.strip().isdigit():
+            return rec.song(int(text))
+        raise
+
+
+def format_recommendations(rec, seed, items, explain=False):
+    """A table: rank, cosine score, title, artist, genre; with explain, the three
+    features that bring each song closest to the seed."""
+    has_genre = any(it.genre for it in items)
+    header = ["#", "score", "title", "artist"] + (["genre"] if has_genre else []) + (["closest in"] if explain else [])
+    rows = []
+    for rank, it in enumerate(items, 1):
+        row = [str(rank), f"{it.score:.3f}", it.title, it.artist] + ([it.genre or ""] if has_genre else [])
+        if explain:
+            top = rec.explain(seed.row, it.row).contributions[:3]
+            row.append(", ".join(f"{c.feature} {c.contribution:+.2f}" for c in top))
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    widths[2:4] = [min(w, 40) for w in widths[2:4]]  # long titles and artists are cut
+    right = {0, 1}
+    lines = []
+    for r in [header] + rows:
+        cells = [(c if len(c) <= w else c[:w - 1] + "~").rjust(w) if i in right else
+                 (c if len(c) <= w else c[:w - 1] + "~").ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        lines.append("  ".join(cells).rstrip())
+    if explain:
+        lines.append("\n(closest in: each feature's share of the cosine score; see rec.explain(a, b))")
+    return "\n".join(lines)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="fastla", description="Linear algebra kernels in hand-written C, with plain-Python twins."
@@ -113,6 +174,14 @@ def build_parser():
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
     p.add_argument("--plot", metavar="FILE", help="also save a chart (PNG; needs matplotlib)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("recommend", help="songs like a given one, by cosine similarity of audio features")
+    p.add_argument("song", help='a title, "title - artist", a track id or a row number')
+    p.add_argument("-k", type=int, default=10, help="how many songs (default 10)")
+    p.add_argument("--catalog", metavar="FILE", help="a Spotify audio-feature CSV (default: the bundled demo)")
+    p.add_argument("--explain", action="store_true", help="show which features make each song close")
+    p.add_argument("--diversity", type=float, default=0.0, help="0 to 1: trade closeness for variety (MMR)")
+    p.set_defaults(func=cmd_recommend)
     return parser
 
 
