@@ -275,6 +275,60 @@ def _pca_case(m, d, k, quick=False):
                         "sklearn full": lambda r: r.explained_variance_})
 
 
+def _song_catalogue(n, seed=9):
+    """A SongRecommender over n synthetic songs: audio features drawn in their usual
+    ranges (the vectors' geometry, not the music, is what is timed)."""
+    from fastla.apps.recommender import SongRecommender
+
+    rng = np.random.default_rng(seed)
+    columns = {"track_name": [f"song {i}" for i in range(n)], "artists": [f"artist {i // 10}" for i in range(n)],
+               "key": rng.integers(0, 12, n), "mode": rng.integers(0, 2, n),
+               "loudness": rng.normal(-8.0, 4.0, n), "tempo": rng.normal(118.0, 28.0, n)}
+    for name in ("danceability", "energy", "speechiness", "acousticness", "instrumentalness", "liveness", "valence"):
+        columns[name] = rng.beta(2.0, 3.0, n)
+    return SongRecommender(columns)
+
+
+def _numpy_recommend(V, rows, k, chunk=100):
+    """The usual NumPy way, seed left out: scores by matmul, argpartition, sort the
+    k + 1, drop the seed; queries in chunks so the score block stays ~400 MB."""
+    out = []
+    for start in range(0, len(rows), chunk):
+        seeds = rows[start:start + chunk]
+        best = _numpy_top_k(V[seeds], V, k + 1)
+        out.append(_without_seeds(best, seeds, k))
+    return np.concatenate(out)
+
+
+def _without_seeds(idx, seeds, k):
+    """Each row of a (m, k + 1) top-k with its seed taken out: (m, k)."""
+    return np.array([[j for j in row if j != s][:k] for row, s in zip(idx.tolist(), seeds)])
+
+
+def _recommender_case(n, m, k=10, quick=False):
+    """k songs like each of m seed songs in an n-song catalogue of unit vectors: NumPy's
+    matmul + argpartition, one fastla.top_k call, and SongRecommender itself."""
+    def build():
+        rec = _song_catalogue(n)
+        rows = np.random.default_rng(10).choice(n, m, replace=False)
+        rec.recommend(int(rows[0]))  # builds the title index once, not inside the timing
+        return {"rec": rec, "V": rec.vectors, "rows": rows}
+
+    def fastla_top_k(a):
+        Q = a["V"][a["rows"][0]] if m == 1 else a["V"][a["rows"]]
+        idx, _ = fastla.top_k(Q, a["V"], k + 1, metric="dot")
+        return _without_seeds(idx.reshape(m, k + 1), a["rows"], k)
+
+    def recommender(a):
+        lists = [a["rec"].recommend(int(a["rows"][0]), k)] if m == 1 else a["rec"].recommend_many(a["rows"], k)
+        return np.array([[it.row for it in items] for items in lists])
+
+    impls = {"numpy": lambda a: _numpy_recommend(a["V"], a["rows"], k), "fastla": fastla_top_k,
+             "recommender": recommender}
+    name = f"recommend k={k}, {m:,} quer{'y' if m == 1 else 'ies'} x {n:,} songs (12-d float32)"
+    return Case("recommender", name, build, impls, quick=quick)
+
+
 def cases(family=None, quick=False):
     """The registered cases, optionally of one family and only the quick ones."""
     every = [
@@ -304,6 +358,9 @@ def cases(family=None, quick=False):
         _top_eigs_case(2000, 10),
         _pca_case(1797, 64, 10, quick=True),
         _pca_case(20000, 300, 20),
+        _recommender_case(20_000, 20, quick=True),
+        _recommender_case(1_000_000, 1),
+        _recommender_case(1_000_000, 1_000),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 
