@@ -208,6 +208,13 @@ def test_weight_zero_is_the_same_as_leaving_the_feature_out():
     np.testing.assert_allclose(np.delete(weighted, table_dims(table).index("tempo"), axis=1), without, atol=1e-7)
     with pytest.raises(ValueError, match=r"weights name \['tempi'\]"):
         song_vectors(table.features, weights={"tempi": 2})
+    assert weighted_as(table, None) == {"key": 0.5, "mode": 0.5}  # the defaults
+    assert weighted_as(table, {"key": 1, "energy": 2}) == {"mode": 0.5, "energy": 2}
+
+
+def weighted_as(table, weights):
+    """The features whose weight is not 1."""
+    return {f: w for f, w in song_vectors(table.features, weights).weights.items() if w != 1}
 
 
 def table_dims(table):

@@ -136,18 +136,18 @@ class SongRecommender:
         return dict(self.space.missing)
 
     def describe(self):
-        """What the catalogue is made of, as text: per feature the mean, spread and
-        missing values, and the features left out for being constant."""
+        """What the catalogue is made of, as text: per feature the mean, spread,
+        weight and missing values, and the features left out for being constant."""
         space = self.space
         lines = [f"{len(self):,} songs from {self.table.source}; {len(space.features)} features as "
                  f"{self.vectors.shape[1]}-dimensional unit vectors",
-                 f"  {'feature':<17}{'mean':>10}{'std':>10}{'missing':>9}"]
+                 f"  {'feature':<17}{'mean':>10}{'std':>10}{'weight':>8}{'missing':>9}"]
         for f in space.features:
             if f == "key":
                 mean, std = "circle", f"{space.std[f]:.3g}"
             else:
                 mean, std = f"{space.mean[f]:.4g}", f"{space.std[f]:.4g}"
-            lines.append(f"  {f:<17}{mean:>10}{std:>10}{space.missing[f]:>9,}")
+            lines.append(f"  {f:<17}{mean:>10}{std:>10}{space.weights[f]:>8g}{space.missing[f]:>9,}")
         if space.constant:
             lines.append(f"  constant, so left out: {', '.join(space.constant)}")
         return "\n".join(lines)

@@ -40,6 +40,7 @@ class SongVectors:
     features: list        # the feature names, in order
     mean: dict            # feature -> mean of the known values (key: the mean point (cos, sin))
     std: dict             # feature -> standard deviation (key: root mean squared distance from the mean point)
+    weights: dict         # feature -> the multiplier applied
     missing: dict         # feature -> how many values were missing
     constant: list        # features with a single value, which count for nothing
 
@@ -93,11 +94,11 @@ def song_vectors(features, weights=None, key_encoding="fifths"):
         if not np.isfinite(w) or w < 0:
             raise ValueError(f"weight of {name!r} must be a finite number >= 0, got {w!r}")
 
-    columns, dims, mean, std, missing, constant = [], [], {}, {}, {}, []
+    columns, dims, mean, std, used, missing, constant = [], [], {}, {}, {}, {}, []
     for name, values in features.items():
         values = np.asarray(values, dtype=np.float64)
         missing[name] = int(np.isnan(values).sum())
-        w = float(weights.get(name, 1.0))
+        w = used[name] = float(weights.get(name, 1.0))
         if name == "key":
             cos, sin, mean[name], std[name] = standardise_points(*key_on_circle(values, key_encoding))
             encoded = [cos, sin]
@@ -114,4 +115,4 @@ def song_vectors(features, weights=None, key_encoding="fifths"):
     lengths = np.sqrt(np.einsum("ij,ij->i", X, X))
     X = np.divide(X, lengths[:, None], out=np.zeros_like(X), where=lengths[:, None] > 0)
     return SongVectors(np.ascontiguousarray(X, dtype=np.float32), dims, list(features),
-                       mean, std, missing, constant)
+                       mean, std, used, missing, constant)
