@@ -285,7 +285,7 @@ def test_no_song_twice_and_best_first_over_the_whole_demo(demo):
 
 
 def test_k_is_checked(demo):
-    assert demo.recommend(0, k=0) == []
+    assert demo.recommend(0, k=0) == [] and demo.recommend_many([0, 1], k=0) == [[], []]
     with pytest.raises(ValueError, match="k must be a whole number"):
         demo.recommend(0, k=-1)
     with pytest.raises(ValueError, match="diversity must be between 0 and 1"):

@@ -244,12 +244,12 @@ class SongRecommender:
         skip = {self.index.key(r) for r in excluded}
         picked = []
         for j, s in zip(idx.tolist(), scores.tolist()):
+            if len(picked) == k:
+                break
             key = self.index.key(j)
             if key not in skip:
                 skip.add(key)
                 picked.append((j, s))
-                if len(picked) == k:
-                    break
         return picked
 
     def _check_k(self, k):
