@@ -36,6 +36,9 @@ typedef __m256 fl_v;
 #define FL_VLEN 8
 #define FL_VLOAD(p) _mm256_load_ps(p)
 #define FL_VLOADU(p) _mm256_loadu_ps(p)
+/* the first n < FL_VLEN elements, zeros after (masked lanes are never read) */
+#define FL_VLOADU_PART(p, n) \
+    _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
 #define FL_VSTOREU(p, v) _mm256_storeu_ps(p, v)
 #define FL_VZERO() _mm256_setzero_ps()
 #define FL_VSET1(x) _mm256_set1_ps(x)
@@ -51,6 +54,8 @@ typedef __m256d fl_v;
 #define FL_VLEN 4
 #define FL_VLOAD(p) _mm256_load_pd(p)
 #define FL_VLOADU(p) _mm256_loadu_pd(p)
+#define FL_VLOADU_PART(p, n) \
+    _mm256_maskload_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(n)), _mm256_setr_epi64x(0, 1, 2, 3)))
 #define FL_VSTOREU(p, v) _mm256_storeu_pd(p, v)
 #define FL_VZERO() _mm256_setzero_pd()
 #define FL_VSET1(x) _mm256_set1_pd(x)

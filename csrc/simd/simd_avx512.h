@@ -31,6 +31,8 @@ typedef __m512 fl_v;
 #define FL_VLEN 16
 #define FL_VLOAD(p) _mm512_load_ps(p)
 #define FL_VLOADU(p) _mm512_loadu_ps(p)
+/* the first n < FL_VLEN elements, zeros after (masked lanes are never read) */
+#define FL_VLOADU_PART(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), p)
 #define FL_VSTOREU(p, v) _mm512_storeu_ps(p, v)
 #define FL_VZERO() _mm512_setzero_ps()
 #define FL_VSET1(x) _mm512_set1_ps(x)
@@ -46,6 +48,7 @@ typedef __m512d fl_v;
 #define FL_VLEN 8
 #define FL_VLOAD(p) _mm512_load_pd(p)
 #define FL_VLOADU(p) _mm512_loadu_pd(p)
+#define FL_VLOADU_PART(p, n) _mm512_maskz_loadu_pd((__mmask8)((1u << (n)) - 1u), p)
 #define FL_VSTOREU(p, v) _mm512_storeu_pd(p, v)
 #define FL_VZERO() _mm512_setzero_pd()
 #define FL_VSET1(x) _mm512_set1_pd(x)

@@ -13,6 +13,7 @@ typedef double fl_v;
 #endif
 #define FL_VLOAD(p) (*(p))
 #define FL_VLOADU(p) (*(p))
+#define FL_VLOADU_PART(p, n) ((n) > 0 ? *(p) : 0) /* FL_VLEN is 1: never a part */
 #define FL_VSTOREU(p, v) (*(p) = (v))
 #define FL_VZERO() ((fl_v)0)
 #define FL_VSET1(x) ((fl_v)(x))

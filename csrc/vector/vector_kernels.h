@@ -62,7 +62,9 @@ ptrdiff_t FL_K(scan_gt)(ptrdiff_t n, const FL_T *s, FL_T thr, int32_t *hits)
 /* For each of nrows rows of C (row stride rs, each row contiguous, length d):
  * dots[r] = C_r . q and, when sq is not NULL, sq[r] = C_r . C_r (in FL_T: the
  * caller checks the range). One pass over the rows: the one-query search.
- * Four rows at a time, so their horizontal sums share the shuffles. */
+ * Four rows at a time, so their horizontal sums share the shuffles; a row's
+ * last d mod FL_VLEN elements by a masked load, so short rows (audio features,
+ * d = 12) stay vectorised. */
 void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, const FL_T *q,
                     FL_T *dots, FL_T *sq)
 {
@@ -87,13 +89,24 @@ void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, c
                 s3 = FL_VFMA(v3, v3, s3);
             }
         }
+        if (d > dv) { /* the last d - dv < FL_VLEN elements, by masked loads */
+            fl_v qv = FL_VLOADU_PART(q + dv, d - dv);
+            fl_v v0 = FL_VLOADU_PART(c0 + dv, d - dv), v1 = FL_VLOADU_PART(c1 + dv, d - dv);
+            fl_v v2 = FL_VLOADU_PART(c2 + dv, d - dv), v3 = FL_VLOADU_PART(c3 + dv, d - dv);
+            a0 = FL_VFMA(v0, qv, a0);
+            a1 = FL_VFMA(v1, qv, a1);
+            a2 = FL_VFMA(v2, qv, a2);
+            a3 = FL_VFMA(v3, qv, a3);
+            if (sq) {
+                s0 = FL_VFMA(v0, v0, s0);
+                s1 = FL_VFMA(v1, v1, s1);
+                s2 = FL_VFMA(v2, v2, s2);
+                s3 = FL_VFMA(v3, v3, s3);
+            }
+        }
         FL_T dt[4], st[4] = {0, 0, 0, 0};
         FL_VHSUM4(a0, a1, a2, a3, dt);
         if (sq) FL_VHSUM4(s0, s1, s2, s3, st);
-        for (ptrdiff_t i = dv; i < d; i++) {
-            dt[0] += c0[i] * q[i], dt[1] += c1[i] * q[i], dt[2] += c2[i] * q[i], dt[3] += c3[i] * q[i];
-            st[0] += c0[i] * c0[i], st[1] += c1[i] * c1[i], st[2] += c2[i] * c2[i], st[3] += c3[i] * c3[i];
-        }
         for (int j = 0; j < 4; j++) {
             dots[r + j] = dt[j];
             if (sq) sq[r + j] = st[j];
@@ -107,11 +120,12 @@ void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, c
             a = FL_VFMA(v, FL_VLOADU(q + i), a);
             s2 = FL_VFMA(v, v, s2);
         }
-        FL_T dt = FL_VHSUM(a), st = FL_VHSUM(s2);
-        for (ptrdiff_t i = dv; i < d; i++) {
-            dt += c[i] * q[i];
-            st += c[i] * c[i];
+        if (d > dv) {
+            fl_v v = FL_VLOADU_PART(c + dv, d - dv);
+            a = FL_VFMA(v, FL_VLOADU_PART(q + dv, d - dv), a);
+            s2 = FL_VFMA(v, v, s2);
         }
+        FL_T dt = FL_VHSUM(a), st = FL_VHSUM(s2);
         dots[r] = dt;
         if (sq) sq[r] = st;
     }
