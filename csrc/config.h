@@ -63,7 +63,7 @@
 #define FL_GEMM_DIRECT_A_MAX_WORK 2097152.0 /* up to this m*n*k, row-major A is not packed */
 #endif
 #ifndef FL_GEMM_DIRECT_A_MAX_N
-#define FL_GEMM_DIRECT_A_MAX_N 32 /* B this narrow or narrower: row-major A is not packed */
+#define FL_GEMM_DIRECT_A_MAX_N 64 /* B this narrow or narrower: row-major A is not packed */
 #endif
 #define FL_GEMM_GRAIN 4.0e6     /* multiply-adds per thread */
 
