@@ -70,6 +70,11 @@ int fl_topk_f32(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
                 const float *C, ptrdiff_t rsc, ptrdiff_t csc,
                 ptrdiff_t k, int64_t *idx, float *scores);
 
+/* dst (m x n, row-major, leading dimension ld) = src read through its strides,
+ * in tiles: a transpose costs about what a plain copy does. */
+int fl_copy_f64(ptrdiff_t m, ptrdiff_t n, const double *src, ptrdiff_t rs, ptrdiff_t cs, double *dst, ptrdiff_t ld);
+int fl_copy_f32(ptrdiff_t m, ptrdiff_t n, const float *src, ptrdiff_t rs, ptrdiff_t cs, float *dst, ptrdiff_t ld);
+
 /* ---- matrices (gemm/) ----------------------------------------------------- */
 /* C (m x n) = A (m x k) . B (k x n), each through its row and column strides;
  * nthreads > 0 caps the threads (0: as set by fl_set_num_threads). */
@@ -102,6 +107,23 @@ int fl_power_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, floa
 /* *out = max |a_ij - a_ji|: how far the square A is from symmetric. */
 int fl_asymmetry_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
 int fl_asymmetry_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
+
+/* ---- singular values (svd/) ------------------------------------------------------ */
+/* A (m x n) = U diag(s) Vt by one-sided Jacobi after pivoted QR: s (min(m, n))
+ * descending. U (m x k) and Vt (k x n), k = min(m, n), or with full_matrices
+ * U (m x m) and Vt (n x n); both NULL for values only. FL_ENOCONV after
+ * max_sweeps sweeps, with the estimate so far in the outputs. */
+int fl_svd_f64(ptrdiff_t m, ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *s,
+               double *U, ptrdiff_t rsu, ptrdiff_t csu, double *Vt, ptrdiff_t rsv, ptrdiff_t csv,
+               int full_matrices, int max_sweeps, int *sweeps);
+int fl_svd_f32(ptrdiff_t m, ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *s,
+               float *U, ptrdiff_t rsu, ptrdiff_t csu, float *Vt, ptrdiff_t rsv, ptrdiff_t csv,
+               int full_matrices, int max_sweeps, int *sweeps);
+
+/* Q (m x n, column-major, ld m): orthonormal columns spanning A's (m >= n), the
+ * Q of Householder QR with column pivoting. */
+int fl_orthonormal_f64(ptrdiff_t m, ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *Q);
+int fl_orthonormal_f32(ptrdiff_t m, ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *Q);
 
 /* ---- the GEMM ladder (ladder/) --------------------------------------------- */
 /* Steps 0..fl_ladder_count()-1, from naive loops to the threaded kernel, by name. */

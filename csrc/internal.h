@@ -53,6 +53,9 @@ typedef struct {
      * applied to the rows of Qt (m x m) (eigen/jacobi_kernel.h) */
     long (*jacobi_sweep_f64)(ptrdiff_t m, ptrdiff_t split, double *S, double *Qt, double tol);
     long (*jacobi_sweep_f32)(ptrdiff_t m, ptrdiff_t split, float *S, float *Qt, double tol);
+    /* x <- c x - s y, y <- s x + c y (contiguous) */
+    void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
+    void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;

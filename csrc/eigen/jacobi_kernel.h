@@ -50,3 +50,9 @@ long FL_K(jacobi_sweep)(ptrdiff_t m, ptrdiff_t split, FL_T *S, FL_T *Qt, double 
     }
     return rotations;
 }
+
+/* x <- c x - s y, y <- s x + c y for contiguous x, y (a plane rotation, BLAS rot) */
+void FL_K(rot)(ptrdiff_t n, FL_T *x, FL_T *y, FL_T c, FL_T s)
+{
+    FL_K(rot_rows)(n, x, y, c, s);
+}

@@ -19,6 +19,8 @@
     void fl_rows_dot_f32_##isa(ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, const float *,   \
                                float *, float *);                                            \
     long fl_jacobi_sweep_f64_##isa(ptrdiff_t, ptrdiff_t, double *, double *, double);          \
+    void fl_rot_f64_##isa(ptrdiff_t, double *, double *, double, double);                      \
+    void fl_rot_f32_##isa(ptrdiff_t, float *, float *, float, float);                          \
     long fl_jacobi_sweep_f32_##isa(ptrdiff_t, ptrdiff_t, float *, float *, double);            \
     void FL_UKR_NAME(f64, isa, MR64, NR64)(ptrdiff_t, const double *, const double *,        \
                                            double *, ptrdiff_t, int);                        \
@@ -32,7 +34,7 @@
 #define TABLE(isa, MR64, NR64, MR32, NR32)                                                   \
     {#isa, fl_dot_f64_##isa, fl_dot_f32_##isa, fl_sumsq_f64_##isa, fl_sumsq_f32_##isa,        \
      fl_scan_gt_f64_##isa, fl_scan_gt_f32_##isa, fl_rows_dot_f64_##isa, fl_rows_dot_f32_##isa, \
-     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa,                                     \
+     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
      FL_UKR_NAME(f64, isa, MR64, NR64),          \
      FL_UKR_NAME(f32, isa, MR32, NR32), FL_UKR_SUP_NAME(f64, isa, MR64, NR64),                \
      FL_UKR_SUP_NAME(f32, isa, MR32, NR32), MR64, NR64, MR32, NR32}

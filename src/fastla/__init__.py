@@ -4,6 +4,7 @@
     fl.dot(x, y), fl.norm(x), fl.cosine_similarity(X, Y), fl.top_k(Q, C, k)
     fl.matmul(A, B)             # blocked GEMM; fastla.ladder shows how it is built
     fl.power_iteration(A), fl.eigh(A), fl.top_eigs(A, k), fl.pca(X, n_components)
+    fl.svd(A), fl.randomized_svd(A, k)
     fastla.naive.<same names>   # the same maths in plain Python loops
 """
 
@@ -13,7 +14,8 @@ import numpy as _np
 
 from fastla import _core
 from fastla._core import get_num_threads, set_isa, set_num_threads
-from fastla.decomposition import ConvergenceError, eigh, pca, power_iteration, top_eigs
+from fastla.decomposition import (ConvergenceError, eigh, pca, power_iteration, randomized_svd, svd,
+                                  top_eigs)
 from fastla.linalg import matmul
 from fastla.vector import cosine_similarity, dot, norm, top_k
 
@@ -29,6 +31,8 @@ __all__ = [
     "top_eigs",
     "eigh",
     "pca",
+    "svd",
+    "randomized_svd",
     "ConvergenceError",
     "set_num_threads",
     "get_num_threads",

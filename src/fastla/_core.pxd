@@ -59,6 +59,19 @@ cdef extern from "fastla.h" nogil:
     int fl_asymmetry_f64(Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *out)
     int fl_asymmetry_f32(Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, double *out)
 
+    int fl_svd_f64(Py_ssize_t m, Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *s,
+                   double *U, Py_ssize_t rsu, Py_ssize_t csu, double *Vt, Py_ssize_t rsv, Py_ssize_t csv,
+                   int full_matrices, int max_sweeps, int *sweeps)
+    int fl_svd_f32(Py_ssize_t m, Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *s,
+                   float *U, Py_ssize_t rsu, Py_ssize_t csu, float *Vt, Py_ssize_t rsv, Py_ssize_t csv,
+                   int full_matrices, int max_sweeps, int *sweeps)
+
+    int fl_orthonormal_f64(Py_ssize_t m, Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *Q)
+    int fl_orthonormal_f32(Py_ssize_t m, Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *Q)
+
+    int fl_copy_f64(Py_ssize_t m, Py_ssize_t n, const double *src, Py_ssize_t rs, Py_ssize_t cs, double *dst, Py_ssize_t ld)
+    int fl_copy_f32(Py_ssize_t m, Py_ssize_t n, const float *src, Py_ssize_t rs, Py_ssize_t cs, float *dst, Py_ssize_t ld)
+
     int fl_ladder_count()
     const char *fl_ladder_name(int step)
     int fl_ladder_usable(int step)

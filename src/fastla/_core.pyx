@@ -315,6 +315,67 @@ def eigh(cnp.ndarray A, bint vectors, int max_sweeps):
     return w, V, status == FL_OK, sweeps
 
 
+def svd(cnp.ndarray A, bint full_matrices, bint compute_uv, int max_sweeps):
+    """(U or None, s, Vt or None, converged, sweeps) of the 2-D finite A by
+    one-sided Jacobi; at the sweep cap, the estimate so far."""
+    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], k = min(A.shape[0], A.shape[1])
+    cdef Py_ssize_t rsa = step(A, 0), csa = step(A, 1)
+    cdef Py_ssize_t ucols = m if full_matrices else k, vrows = n if full_matrices else k
+    cdef cnp.ndarray s = np.empty(k, dtype=A.dtype)
+    cdef cnp.ndarray U = np.empty((m, ucols), dtype=A.dtype) if compute_uv else None
+    cdef cnp.ndarray Vt = np.empty((vrows, n), dtype=A.dtype) if compute_uv else None
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *ps = cnp.PyArray_DATA(s)
+    cdef void *pu = cnp.PyArray_DATA(U) if compute_uv else NULL
+    cdef void *pv = cnp.PyArray_DATA(Vt) if compute_uv else NULL
+    cdef int status, sweeps = 0, full = full_matrices
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_svd_f64(m, n, <double *>pa, rsa, csa, <double *>ps, <double *>pu, ucols, 1,
+                                <double *>pv, n, 1, full, max_sweeps, &sweeps)
+    else:
+        with nogil:
+            status = fl_svd_f32(m, n, <float *>pa, rsa, csa, <float *>ps, <float *>pu, ucols, 1,
+                                <float *>pv, n, 1, full, max_sweeps, &sweeps)
+    if status != FL_ENOCONV:
+        check(status, "svd")
+    return U, s, Vt, status == FL_OK, sweeps
+
+
+def orthonormal(cnp.ndarray A):
+    """Q (m x n, orthonormal columns spanning A's) of the 2-D float A, m >= n."""
+    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], rsa = step(A, 0), csa = step(A, 1)
+    if m < n:
+        raise ValueError(f"orthonormal: A has shape {np.shape(A)}; expected at least as many rows as columns")
+    cdef cnp.ndarray Q = np.empty((n, m), dtype=A.dtype).T  # column-major
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *pq = cnp.PyArray_DATA(Q)
+    cdef int status
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            status = fl_orthonormal_f64(m, n, <double *>pa, rsa, csa, <double *>pq)
+    else:
+        with nogil:
+            status = fl_orthonormal_f32(m, n, <float *>pa, rsa, csa, <float *>pq)
+    check(status, "orthonormal")
+    return Q
+
+
+def contiguous(cnp.ndarray A):
+    """A C-contiguous copy of the 2-D float A (a transposed view copied in tiles)."""
+    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], rs = step(A, 0), cs = step(A, 1)
+    cdef cnp.ndarray out = np.empty((m, n), dtype=A.dtype)
+    cdef void *pa = cnp.PyArray_DATA(A)
+    cdef void *po = cnp.PyArray_DATA(out)
+    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
+        with nogil:
+            fl_copy_f64(m, n, <double *>pa, rs, cs, <double *>po, n)
+    else:
+        with nogil:
+            fl_copy_f32(m, n, <float *>pa, rs, cs, <float *>po, n)
+    return out
+
+
 def asymmetry(cnp.ndarray A):
     """max |a_ij - a_ji| of the square float matrix A (from square_matrix)."""
     cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)

@@ -1,7 +1,8 @@
-"""Eigenvalues and PCA: power_iteration, eigh (Jacobi), top_eigs and pca.
+"""Eigenvalues, singular values and PCA: power_iteration, eigh (Jacobi),
+top_eigs, svd (one-sided Jacobi), randomized_svd and pca.
 
 Argument checks and the choice of method live here; the iterations run in the
-C core (csrc/eigen/) with the GIL released."""
+C core (csrc/eigen/, csrc/svd/) with the GIL released."""
 
 import operator
 
@@ -124,6 +125,114 @@ def pca(X, n_components):
     components = np.ascontiguousarray(V[:, order].T)
     explained_variance = np.maximum(w[order], 0)
     return components, explained_variance, mean
+
+
+# ---- svd --------------------------------------------------------------------------
+
+def _finite_matrix(A, what, check_finite):
+    a = _core.as_float_operand(A, what, "A")
+    if a.ndim != 2:
+        raise ValueError(f"{what}: A has shape {a.shape}; expected a 2-D array")
+    if check_finite and not np.isfinite(a).all():
+        raise ValueError(f"{what}: A contains NaN or Inf")
+    return a
+
+
+def _flip_signs(U, Vt):
+    """Each row of Vt with its largest |entry| positive, U's columns to match
+    (scikit-learn's svd_flip(u_based_decision=False)): reproducible signs."""
+    k = min(U.shape[1], Vt.shape[0])
+    if k == 0:
+        return U, Vt
+    big = np.argmax(np.abs(Vt[:k]), axis=1)
+    signs = np.where(Vt[np.arange(k), big] < 0, -1, 1).astype(Vt.dtype)
+    Vt[:k] *= signs[:, None]
+    U[:, :k] *= signs
+    return U, Vt
+
+
+def svd(A, full_matrices=False, compute_uv=True, max_sweeps=MAX_SWEEPS, check_finite=True):
+    """Singular value decomposition A = U diag(s) Vt, like numpy.linalg.svd.
+
+    s is descending and non-negative; U (m, k) and Vt (k, n) with k = min(m, n)
+    have orthonormal columns and rows (with full_matrices, U is m x m and Vt
+    n x n). Each row of Vt has its largest |entry| positive, U's columns to
+    match. One-sided Jacobi after pivoted QR (LAPACK's dgejsv approach): every
+    singular value to high relative accuracy, also on graded matrices where
+    LAPACK's dgesdd loses the small ones. Raises ConvergenceError after
+    max_sweeps sweeps, with the estimate so far in .best."""
+    a = _finite_matrix(A, "svd", check_finite)
+    max_sweeps = operator.index(max_sweeps)
+    if max_sweeps < 1:
+        raise ValueError(f"svd: max_sweeps is {max_sweeps}; expected at least 1")
+    U, s, Vt, converged, sweeps = _core.svd(a, bool(full_matrices), bool(compute_uv), max_sweeps)
+    if compute_uv:
+        U, Vt = _flip_signs(U, Vt)
+    result = (U, s, Vt) if compute_uv else s
+    if not converged:
+        raise ConvergenceError(f"svd: one-sided Jacobi did not converge in {sweeps} sweeps",
+                               best=result, iterations=sweeps)
+    return result
+
+
+def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_finite=True):
+    """The k largest singular triplets (U, s, Vt) of A, approximately, by the
+    randomized range finder of Halko, Martinsson & Tropp (2011), as in
+    scikit-learn's randomized_svd:
+
+        Q = orth(A Omega), Omega random (n, k + n_oversamples)
+        n_iter times: Q = orth(A^T Q), Q = orth(A Q)   (power iterations,
+                                                        re-orthonormalised)
+        B = Q^T A, small: B = Ub s Vt by fastla.svd;  U = Q Ub
+
+    All products are fastla's GEMM, the orthonormalisations fastla's pivoted QR
+    (through svd's machinery) and the small SVD one-sided Jacobi. Same sign
+    convention as svd."""
+    a = _finite_matrix(A, "randomized_svd", check_finite)
+    m, n = a.shape
+    k = operator.index(k)
+    n_oversamples, n_iter = operator.index(n_oversamples), operator.index(n_iter)
+    if not 1 <= k <= min(m, n):
+        raise ValueError(f"randomized_svd: k is {k}; expected 1 <= k <= min(m, n) = {min(m, n)}")
+    if n_oversamples < 0 or n_iter < 0:
+        raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
+    if m < n:  # like scikit-learn: work on the tall one
+        V, s, Ut = randomized_svd(a.T, k, n_oversamples, n_iter, random_state, check_finite=False)
+        U, Vt = _flip_signs(np.ascontiguousarray(Ut.T), np.ascontiguousarray(V.T))
+        return U, s, Vt
+    width = min(k + n_oversamples, n)
+    omega = _gaussian(random_state, (n, width)).astype(a.dtype, copy=False)
+    # A^T as its own row-major copy: the GEMM then reads it in place, as it does A
+    at = _core.contiguous(a.T) if n_iter else a.T
+    Q = _core.matmul2d(a, omega)
+    for _ in range(n_iter):
+        Q = _core.matmul2d(at, _normalized(Q))
+        Q = _core.matmul2d(a, _normalized(Q))
+    Q = _core.orthonormal(Q)
+    B = _core.matmul2d(at, Q).T
+    Ub, s, Vt = svd(B, check_finite=False)
+    U = _core.matmul2d(Q, Ub)
+    return np.ascontiguousarray(U[:, :k]), s[:k].copy(), np.ascontiguousarray(Vt[:k])
+
+
+def _normalized(Y):
+    """Y times an invertible matrix that makes its columns orthonormal when Y is
+    well conditioned: W = Y U g^-1/2 from Y^T Y = U diag(g) U^T (Jacobi). Between
+    power iterations only the space spanned matters (scikit-learn uses an LU
+    factor here); tiny g are floored, not dropped, so no direction is lost."""
+    g, U = eigh(_core.matmul2d(Y.T, Y), check_finite=False)
+    floor = max(float(g[-1]), np.finfo(Y.dtype).tiny) * 1e-28
+    return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, floor)))
+
+
+def _gaussian(random_state, shape):
+    """Standard normal samples; an int or None seeds numpy's RandomState, as
+    scikit-learn does, so that the same seed gives the same test matrix."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state.standard_normal(shape)
+    if isinstance(random_state, np.random.RandomState):
+        return random_state.normal(size=shape)
+    return np.random.RandomState(random_state).normal(size=shape)
 
 
 # ---- top_eigs: block Lanczos -----------------------------------------------------

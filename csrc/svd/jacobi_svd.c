@@ -1,0 +1,22 @@
+/* jacobi_svd.c: fl_svd for float64 and float32, from one template (with the
+ * pivoted QR it starts from). */
+#include "../internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#define FL_TYPED(name) name##_f64
+#define FL_T double
+#define FL_EPS DBL_EPSILON
+#include "qr_tmpl.h"
+#include "jacobi_svd_tmpl.h"
+#undef FL_TYPED
+#undef FL_T
+#undef FL_EPS
+
+#define FL_TYPED(name) name##_f32
+#define FL_T float
+#define FL_EPS FLT_EPSILON
+#include "qr_tmpl.h"
+#include "jacobi_svd_tmpl.h"
