@@ -2,6 +2,7 @@
 they must take plain lists and give plain Python results."""
 
 import copy
+import importlib
 import math
 
 import numpy as np
@@ -11,6 +12,9 @@ import fastla
 import fastla.naive as naive
 import fastla.naive.eigen
 from registry import np_cosine, np_top_k
+
+# the module, not the function fastla.naive.svd that the package re-exports
+naive_svd_module = importlib.import_module("fastla.naive.svd")
 
 EPS = np.finfo(np.float64).eps
 
@@ -52,15 +56,17 @@ def test_naive_does_not_import_numpy_or_fastla():
             else:
                 continue
             for name in names:
-                if path.name == "eigen.py" and name in EIGEN_OUTSIDE_IMPORTS:
+                if name in OUTSIDE_IMPORTS.get(path.name, ()):
                     continue
                 assert not name.startswith("numpy"), (path, name)
                 assert not name.startswith("fastla") or name.startswith("fastla.naive"), (path, name)
 
 
-# The only imports from outside fastla.naive that eigen.py may make: fastla's own
-# ConvergenceError, and NumPy's generator for power iteration's random start.
-EIGEN_OUTSIDE_IMPORTS = {"numpy.random", "fastla.decomposition"}
+# The only imports from outside fastla.naive that a module may make: fastla's own
+# ConvergenceError (eigen.py, svd.py), and NumPy's generator for power iteration's
+# random start (eigen.py).
+OUTSIDE_IMPORTS = {"eigen.py": {"numpy.random", "fastla.decomposition"},
+                   "svd.py": {"fastla.decomposition"}}
 
 
 # ---- eigen: power_iteration and eigh ----------------------------------------------------
@@ -246,3 +252,191 @@ def test_naive_eigen_does_not_mutate_input(rng):
     assert as_list == before_list and np.array_equal(A, before_array)
     assert S_list == S_before.tolist() and np.array_equal(S, S_before)
     assert x0 == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+# ---- svd: one-sided Jacobi ----------------------------------------------------------------
+
+
+def _numpy_svd_signed(A, full_matrices=False):
+    """numpy's SVD with fastla's sign convention: each of the first min(m, n) rows of
+    Vt with its largest |entry| positive (first on ties), U's columns to match."""
+    U, s, Vt = np.linalg.svd(np.asarray(A, dtype=np.float64), full_matrices=full_matrices)
+    k = min(U.shape[1], Vt.shape[0])
+    big = np.argmax(np.abs(Vt[:k]), axis=1)
+    signs = np.where(Vt[np.arange(k), big] < 0, -1.0, 1.0)
+    Vt[:k] *= signs[:, None]
+    U[:, :k] *= signs
+    return U, s, Vt
+
+
+def _assert_svd_invariants(A, U, s, Vt, threshold=30):
+    """LAPACK-style ratios: |A - U S Vt|_F / (|A|_F max(m, n) eps), |U^T U - I|_F /
+    (m eps), |Vt Vt^T - I|_F / (n eps), and s descending and non-negative."""
+    A, U, s, Vt = (np.asarray(x, dtype=np.float64) for x in (A, U, s, Vt))
+    m, n = A.shape
+    k = len(s)
+    assert np.all(s >= 0) and np.all(np.diff(s) <= 0)
+    anorm = max(np.linalg.norm(A), 1e-300)
+    resid = np.linalg.norm(A - (U[:, :k] * s) @ Vt[:k]) / (anorm * max(m, n) * EPS)
+    assert resid < threshold, f"residual ratio {resid:.3g}"
+    assert np.linalg.norm(U.T @ U - np.eye(U.shape[1])) / (m * EPS) < threshold
+    assert np.linalg.norm(Vt @ Vt.T - np.eye(Vt.shape[0])) / (n * EPS) < threshold
+    big = np.argmax(np.abs(Vt[:k]), axis=1)
+    assert np.all(Vt[np.arange(k), big] > 0), "sign convention"
+
+
+SVD_SHAPES = [(1, 1), (1, 4), (4, 1), (2, 2), (5, 3), (3, 5), (6, 6), (9, 4), (4, 9)]
+
+
+@pytest.mark.parametrize("shape", SVD_SHAPES, ids=str)
+def test_naive_svd_agrees_with_fast_and_numpy(rng, shape):
+    m, n = shape
+    k = min(m, n)
+    A = rng.standard_normal(shape)
+    U, s, Vt = naive.svd(A.tolist())
+    assert isinstance(s, list) and len(s) == k and all(isinstance(v, float) for v in s)
+    assert isinstance(U, list) and len(U) == m
+    assert all(isinstance(r, list) and len(r) == k for r in U)
+    assert isinstance(Vt, list) and len(Vt) == k
+    assert all(isinstance(r, list) and len(r) == n for r in Vt)
+    assert all(isinstance(v, float) for row in U + Vt for v in row)
+    _assert_svd_invariants(A, U, s, Vt)
+
+    U_np, s_np, Vt_np = _numpy_svd_signed(A)
+    U_fast, s_fast, Vt_fast = fastla.svd(A)
+    atol = 30 * max(m, n) * EPS * s_np[0]
+    np.testing.assert_allclose(s, s_np, rtol=0, atol=atol)
+    np.testing.assert_allclose(s, s_fast, rtol=0, atol=atol)
+    # the singular vectors, same signs: for these seeds the singular values are
+    # apart by >= 1e-2 relative, so the vectors are determined to ~1e-13
+    assert k == 1 or np.min(-np.diff(s_np)) > 1e-2 * s_np[0]
+    for U_ref, Vt_ref in ((U_np, Vt_np), (U_fast, Vt_fast)):
+        np.testing.assert_allclose(U, U_ref, rtol=0, atol=1e-11)
+        np.testing.assert_allclose(Vt, Vt_ref, rtol=0, atol=1e-11)
+    # compute_uv=False: the same rotations, so the very same s
+    assert naive.svd(A, compute_uv=False) == s
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (3, 1), (5, 3), (3, 5), (4, 4)], ids=str)
+def test_naive_svd_full_matrices(rng, shape):
+    m, n = shape
+    k = min(m, n)
+    A = rng.standard_normal(shape)
+    U, s, Vt = naive.svd(A, full_matrices=True)
+    assert len(U) == m and all(len(r) == m for r in U)
+    assert len(Vt) == n and all(len(r) == n for r in Vt)
+    _assert_svd_invariants(A, U, s, Vt)  # U m x m and Vt n x n orthogonal
+    # the first k vectors are the thin ones; the rest complete the bases
+    U_thin, s_thin, Vt_thin = naive.svd(A)
+    assert s == s_thin
+    np.testing.assert_array_equal(np.array(U)[:, :k], U_thin)
+    np.testing.assert_array_equal(np.array(Vt)[:k], Vt_thin)
+    U_np, _, Vt_np = _numpy_svd_signed(A, full_matrices=True)
+    # the completions span what numpy's do (the orthogonal complement)
+    extra_u, extra_v = np.array(U)[:, k:], np.array(Vt)[k:]
+    np.testing.assert_allclose(extra_u @ extra_u.T, U_np[:, k:] @ U_np[:, k:].T, atol=1e-13)
+    np.testing.assert_allclose(extra_v.T @ extra_v, Vt_np[k:].T @ Vt_np[k:], atol=1e-13)
+
+
+def test_naive_svd_rank_deficient(rng):
+    # rank 2 from a product: the trailing singular values are rounding noise
+    B = rng.standard_normal((6, 2)) @ rng.standard_normal((2, 5))
+    U, s, Vt = naive.svd(B)
+    _assert_svd_invariants(B, U, s, Vt)
+    s_np = np.linalg.svd(B, compute_uv=False)
+    np.testing.assert_allclose(s, s_np, rtol=0, atol=30 * 6 * EPS * s_np[0])
+    assert max(s[2:]) < 1e-14 * s[0]
+    # an exactly zero column and zero rows: a zero singular value, and the left
+    # vector that goes with it comes from Gram-Schmidt
+    C = [[1.0, 0.0, 2.0], [0.0, 0.0, 0.0], [3.0, 0.0, 4.0], [0.0, 0.0, 0.0]]
+    for full in (False, True):
+        U, s, Vt = naive.svd(C, full_matrices=full)
+        assert s[2] == 0.0
+        _assert_svd_invariants(C, U, s, Vt)
+        np.testing.assert_allclose(s, np.linalg.svd(C, compute_uv=False), rtol=1e-14, atol=0)
+    U, s, Vt = naive.svd(np.array(C).T, full_matrices=True)  # wide, the same zero
+    _assert_svd_invariants(np.array(C).T, U, s, Vt)
+    # the zero matrix: s = 0 and bases from Gram-Schmidt alone
+    for shape in [(3, 2), (2, 3)]:
+        U, s, Vt = naive.svd(np.zeros(shape), full_matrices=True)
+        assert s == [0.0, 0.0]
+        _assert_svd_invariants(np.zeros(shape), U, s, Vt)
+
+
+def test_naive_svd_exact_cases():
+    # diagonal: s = |d| sorted, the vectors unit vectors with the sign in U
+    U, s, Vt = naive.svd([[0.0, 0.0], [0.0, -3.0], [2.0, 0.0]])
+    assert s == [3.0, 2.0]
+    assert Vt == [[0.0, 1.0], [1.0, 0.0]]
+    assert U == [[0.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]
+    # [[1, 1], [1, -1]] has s = sqrt2, sqrt2: no rotation is needed (columns orthogonal)
+    U, s, Vt = naive.svd([[1.0, 1.0], [1.0, -1.0]])
+    assert s == [math.sqrt(2.0), math.sqrt(2.0)] and Vt == [[1.0, 0.0], [0.0, 1.0]]
+    # one rotation by pi/4 where |a_p| = |a_q|: the sign tie goes to the first entry
+    U, s, Vt = naive.svd([[1.0, 1.0], [0.0, 0.0]])
+    r = 1 / math.sqrt(2)
+    assert math.isclose(s[0], math.sqrt(2.0), rel_tol=1e-15) and s[1] == 0.0
+    np.testing.assert_allclose(Vt, [[r, r], [r, -r]], rtol=1e-15)
+    np.testing.assert_allclose(Vt, fastla.svd(np.array([[1.0, 1.0], [0.0, 0.0]]))[2], rtol=1e-15)
+
+
+def test_naive_svd_sweep_cap_raises_with_best(rng, monkeypatch):
+    A = rng.standard_normal((8, 6))
+    monkeypatch.setattr(naive_svd_module, "MAX_SWEEPS", 1)
+    with pytest.raises(fastla.ConvergenceError) as info:
+        naive.svd(A)
+    assert info.value.iterations == 1
+    U, s, Vt = info.value.best
+    # rotations keep |A|_F^2 = sum s^2 and V orthogonal, but one sweep is not enough
+    assert math.isclose(sum(v * v for v in s), float(np.sum(A * A)), rel_tol=1e-13)
+    assert np.linalg.norm(np.array(Vt) @ np.array(Vt).T - np.eye(6)) < 1e-13
+    assert np.abs(np.array(s) - np.linalg.svd(A, compute_uv=False)).max() > 1e-13
+    with pytest.raises(fastla.ConvergenceError) as info:
+        naive.svd(A, compute_uv=False)
+    assert isinstance(info.value.best, list) and len(info.value.best) == 6
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0, 0)], ids=str)
+@pytest.mark.parametrize("full", [False, True])
+def test_naive_svd_empty_like_numpy(shape, full):
+    U, s, Vt = naive.svd(np.zeros(shape), full_matrices=full)
+    U_np, s_np, Vt_np = np.linalg.svd(np.zeros(shape), full_matrices=full)
+    assert s == [] and len(U) == U_np.shape[0] and len(Vt) == Vt_np.shape[0]
+    assert all(len(row) == U_np.shape[1] for row in U)
+    assert all(len(row) == Vt_np.shape[1] for row in Vt)
+    if U_np.size:
+        np.testing.assert_array_equal(U, U_np)  # the identity
+    if Vt_np.size:
+        np.testing.assert_array_equal(Vt, Vt_np)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_naive_svd_rejects_nonfinite(bad):
+    A = [[2.0, 1.0, 0.0], [1.0, 3.0, 1.0]]
+    A[1][2] = bad
+    with pytest.raises(ValueError, match="NaN or Inf"):
+        naive.svd(A)
+    with pytest.raises(ValueError, match="NaN or Inf"):
+        naive.svd(np.array(A), compute_uv=False)
+
+
+def test_naive_svd_bad_input():
+    for A in ([1.0, 2.0], np.ones(3), np.ones((2, 2, 2)), np.ones((2, 2, 2)).tolist()):
+        with pytest.raises(ValueError, match="2-D"):
+            naive.svd(A)
+    with pytest.raises(ValueError, match="different lengths"):
+        naive.svd([[1.0, 2.0], [3.0]])
+    for A in ([[1j, 2.0], [3.0, 4.0]], np.eye(2, dtype=complex), [["a", "b"]]):
+        with pytest.raises(TypeError):
+            naive.svd(A)
+
+
+def test_naive_svd_does_not_mutate_input(rng):
+    A = rng.standard_normal((5, 4))
+    as_list = A.tolist()
+    before_list, before_array = copy.deepcopy(as_list), A.copy()
+    for full in (False, True):
+        naive.svd(as_list, full_matrices=full)
+        naive.svd(A, full_matrices=full)
+        naive.svd(A.T, full_matrices=full)
+    assert as_list == before_list and np.array_equal(A, before_array)
