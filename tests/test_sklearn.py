@@ -1,6 +1,8 @@
-"""fastla.sklearn.PCA: scikit-learn's estimator checks, one test each; agreement with
-sklearn.decomposition.PCA(svd_solver="full") on the digits data to 1e-6; fractional
-n_components, whitening, float32, bad input; and the optional-import contract."""
+"""fastla.sklearn.PCA and TruncatedSVD: scikit-learn's estimator checks, one test each;
+agreement with sklearn.decomposition.PCA(svd_solver="full") and TruncatedSVD (ARPACK, and
+the randomized solver given the same random_state) on the digits data to 1e-6;
+fractional n_components, whitening, float32, sparse and bad input; and the
+optional-import contract."""
 
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from sklearn import decomposition  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-from fastla.sklearn import PCA  # noqa: E402
+from fastla.sklearn import PCA, TruncatedSVD  # noqa: E402
 
 TOL = dict(rtol=1e-6, atol=1e-6)
 
@@ -117,6 +119,171 @@ def test_bad_input(digits):
     pca = PCA(n_components=2).fit(digits)
     with pytest.raises(ValueError, match="expected n_components_ = 2"):
         pca.inverse_transform(np.ones((3, 4)))
+
+
+# ---- TruncatedSVD -------------------------------------------------------------------------
+
+def decaying_spectrum(rng, n_samples, n_features, power=-0.5):
+    """Singular values i^power, i = 1..min: a slow decay, where the randomized SVD is
+    an approximation whose error depends on the random test matrix."""
+    k = min(n_samples, n_features)
+    U, _ = np.linalg.qr(rng.standard_normal((n_samples, k)))
+    V, _ = np.linalg.qr(rng.standard_normal((n_features, k)))
+    return (U * np.arange(1, k + 1) ** power) @ V.T
+
+
+def assert_same_svd_fit(ours, theirs, X, tol=TOL):
+    for name in ("components_", "singular_values_", "explained_variance_",
+                 "explained_variance_ratio_"):
+        assert_allclose(getattr(ours, name), getattr(theirs, name), **tol, err_msg=name)
+    Z = ours.transform(X)
+    assert_allclose(Z, theirs.transform(X), **tol)
+    assert_allclose(ours.inverse_transform(Z), theirs.inverse_transform(Z), **tol)
+    assert ours.n_features_in_ == theirs.n_features_in_
+
+
+@parametrize_with_checks([TruncatedSVD(), TruncatedSVD(n_components=1, algorithm="full"),
+                          TruncatedSVD(algorithm="arpack", random_state=0)])
+def test_truncated_svd_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("algorithm", ["arpack", "full"])
+@pytest.mark.parametrize("n_components", [2, 10, 30])
+def test_truncated_svd_digits_agree_with_arpack(digits, n_components, algorithm):
+    """The exact truncated SVD (fastla.svd) against scikit-learn's ARPACK one."""
+    ours = TruncatedSVD(n_components, algorithm=algorithm)
+    Z = ours.fit_transform(digits)
+    theirs = decomposition.TruncatedSVD(n_components, algorithm="arpack", random_state=0)
+    Z_theirs = theirs.fit_transform(digits)
+    assert_allclose(Z, Z_theirs, **TOL)
+    assert_same_svd_fit(ours, theirs, digits)
+    # the sign convention: each component's largest |entry| is positive
+    big = np.argmax(np.abs(ours.components_), axis=1)
+    assert np.all(ours.components_[np.arange(n_components), big] > 0)
+    assert np.all(np.diff(ours.singular_values_) <= 0)
+    assert_allclose(ours.components_ @ ours.components_.T, np.eye(n_components), atol=1e-12)
+
+
+@pytest.mark.parametrize("n_components", [2, 10, 30])
+def test_truncated_svd_digits_randomized_agrees(digits, n_components):
+    """The randomized solvers draw the same test matrix from the same random_state;
+    on the digits data both are then as good as exact, and agree."""
+    ours = TruncatedSVD(n_components, random_state=42).fit(digits)
+    theirs = decomposition.TruncatedSVD(n_components, random_state=42).fit(digits)
+    assert_same_svd_fit(ours, theirs, digits)
+
+
+@pytest.mark.parametrize("shape", [(400, 150), (150, 400)], ids=["tall", "wide"])
+def test_truncated_svd_randomized_same_random_matrix(rng, shape):
+    """On a slowly decaying spectrum the randomized SVD is ~1e-3 from the exact one and
+    depends on the test matrix: with the same random_state (an int or a RandomState)
+    fastla agrees with scikit-learn to 1e-6, with another seed it does not. scikit-learn
+    re-normalises between power iterations by LU, fastla by its own Jacobi: the spanned
+    space, and so the answer, is the same but for rounding."""
+    X = decaying_spectrum(rng, *shape)
+    exact = np.linalg.svd(X, compute_uv=False)[:10]
+    theirs = decomposition.TruncatedSVD(10, random_state=5).fit(X)
+    for random_state in (5, np.random.RandomState(5)):
+        ours = TruncatedSVD(10, random_state=random_state).fit(X)
+        assert_allclose(ours.singular_values_, theirs.singular_values_, rtol=1e-6)
+        assert_allclose(ours.explained_variance_ratio_, theirs.explained_variance_ratio_,
+                        rtol=1e-6)
+    assert np.max(np.abs(theirs.singular_values_ - exact) / exact) > 1e-5
+    other = TruncatedSVD(10, random_state=6).fit(X)
+    assert np.max(np.abs(other.singular_values_ - theirs.singular_values_)
+                  / theirs.singular_values_) > 1e-6
+    # n_iter and n_oversamples reach the solver: more of each, closer to exact
+    better = TruncatedSVD(10, n_iter=20, n_oversamples=40, random_state=5).fit(X)
+    assert (np.max(np.abs(better.singular_values_ - exact) / exact)
+            < np.max(np.abs(ours.singular_values_ - exact) / exact) / 10)
+
+
+def test_truncated_svd_float32(digits):
+    """The first 5 singular values of the digits are >= 1% of s_1 apart, so in float32
+    their vectors are determined to ~1e-5 (the next ones only to ~1e-4)."""
+    X32 = digits.astype(np.float32)
+    theirs = decomposition.TruncatedSVD(5, algorithm="arpack", random_state=0).fit(digits)
+    for algorithm in ("randomized", "full"):
+        ours = TruncatedSVD(5, algorithm=algorithm, random_state=0)
+        Z = ours.fit_transform(X32)
+        assert Z.dtype == np.float32
+        for name in ("components_", "singular_values_", "explained_variance_",
+                     "explained_variance_ratio_"):
+            assert getattr(ours, name).dtype == np.float32, name
+            assert_allclose(getattr(ours, name), getattr(theirs, name), rtol=1e-4, atol=1e-4,
+                            err_msg=name)
+        assert ours.transform(X32).dtype == np.float32
+        assert ours.inverse_transform(Z).dtype == np.float32
+
+
+def test_truncated_svd_small_sparse_input(digits):
+    sparse = pytest.importorskip("scipy.sparse")
+    dense = TruncatedSVD(10, algorithm="full").fit(digits)
+    for make in (sparse.csr_matrix, sparse.csc_array, sparse.coo_matrix):
+        ours = TruncatedSVD(10, algorithm="full")
+        Z = ours.fit_transform(make(digits))
+        assert isinstance(Z, np.ndarray)
+        assert_allclose(Z, dense.transform(digits), **TOL)
+        assert_allclose(ours.components_, dense.components_, **TOL)
+        assert_allclose(ours.transform(make(digits)), Z, **TOL)
+        assert_allclose(ours.explained_variance_ratio_, dense.explained_variance_ratio_, **TOL)
+
+
+def test_truncated_svd_large_sparse_input_is_refused():
+    sparse = pytest.importorskip("scipy.sparse")
+    X = sparse.random(5_000, 2_001, density=1e-4, format="csr", random_state=0)  # 10.005e6 entries
+    with pytest.raises(TypeError, match="max_dense_size"):
+        TruncatedSVD(2).fit(X)
+    small = TruncatedSVD(2).fit(sparse.random(50, 20, density=0.5, random_state=0))
+    with pytest.raises(TypeError, match="sparse"):
+        small.transform(sparse.random(600_000, 20, density=1e-6, format="csr"))
+    # the limit is a class attribute, which one instance may change
+    Y = sparse.random(20, 10, density=0.5, format="csr", random_state=1)
+    svd = TruncatedSVD(2)
+    svd.max_dense_size = 199
+    with pytest.raises(TypeError, match="max_dense_size=199"):
+        svd.fit(Y)
+    svd.max_dense_size = 200
+    assert svd.fit_transform(Y).shape == (20, 2)
+
+
+def test_truncated_svd_feature_names_out():
+    svd = TruncatedSVD(n_components=3).fit(np.arange(40.0).reshape(8, 5) ** 1.5)
+    assert list(svd.get_feature_names_out()) == ["truncatedsvd0", "truncatedsvd1",
+                                                 "truncatedsvd2"]
+    assert svd.n_features_in_ == 5 and not hasattr(svd, "feature_names_in_")  # no names
+
+
+def test_truncated_svd_feature_names_in():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.arange(40.0).reshape(8, 5) ** 1.5, columns=list("abcde"))
+    svd = TruncatedSVD(n_components=2, algorithm="full").fit(X)
+    assert list(svd.feature_names_in_) == list("abcde")
+    with pytest.warns(UserWarning, match="feature names"):
+        svd.transform(X.to_numpy())
+
+
+def test_truncated_svd_bad_input(digits):
+    for n_components in (0, -1, 1.5, "2", True):
+        with pytest.raises(ValueError, match="n_components"):
+            TruncatedSVD(n_components=n_components).fit(digits)
+    with pytest.raises(ValueError, match="must be between 1 and"):
+        TruncatedSVD(n_components=65).fit(digits)
+    with pytest.raises(ValueError, match="must be between 1 and"):
+        TruncatedSVD(n_components=6, algorithm="full").fit(digits[:5])
+    with pytest.raises(ValueError, match="algorithm"):
+        TruncatedSVD(algorithm="lobpcg").fit(digits)
+    for name, value in (("n_iter", -1), ("n_oversamples", 0), ("n_iter", 2.0), ("tol", -1.0)):
+        with pytest.raises(ValueError, match=name):
+            TruncatedSVD(**{name: value}).fit(digits)
+    svd = TruncatedSVD(n_components=2).fit(digits)
+    with pytest.raises(ValueError, match="expected n_components = 2"):
+        svd.inverse_transform(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="64 features"):
+        svd.transform(digits[:, :10])
+    with pytest.raises(ValueError, match="NaN"):
+        TruncatedSVD().fit(np.where(digits == 16, np.nan, digits))
 
 
 def run_python(code):
