@@ -329,6 +329,45 @@ def _recommender_case(n, m, k=10, quick=False):
     return Case("recommender", name, build, impls, quick=quick)
 
 
+def _svd_case(m, n, compute_uv=True, quick=False):
+    def build():
+        A = np.random.default_rng(9).standard_normal((m, n))
+        return {"A": A, "Al": A.tolist()}
+
+    what = "U, s, Vt" if compute_uv else "s only"
+    impls = {"numpy": lambda a: np.linalg.svd(a["A"], full_matrices=False, compute_uv=compute_uv),
+             "fastla": lambda a: fastla.svd(a["A"], compute_uv=compute_uv)}
+    if m * n <= 400:
+        impls = {"naive": lambda a: naive.svd(a["Al"], compute_uv=compute_uv), **impls}
+    try:
+        from scipy.linalg import svd as scipy_svd
+
+        impls["scipy gesvd"] = lambda a: scipy_svd(a["A"], full_matrices=False, compute_uv=compute_uv,
+                                                  lapack_driver="gesvd")
+    except ImportError:
+        pass
+    value = (lambda r: r[1]) if compute_uv else (lambda r: r)
+    return Case("svd", f"svd {m}x{n} ({what})", build, impls, quick=quick, values={"*": value})
+
+
+def _randomized_svd_case(m, n, k):
+    def build():
+        rng = np.random.default_rng(10)
+        r = min(m, n)
+        A = (rng.standard_normal((m, r)) * np.geomspace(1, 1e-6, r)) @ rng.standard_normal((r, n))
+        return {"A": A}
+
+    impls = {"fastla": lambda a: fastla.randomized_svd(a["A"], k, n_iter=4, random_state=0)}
+    try:
+        from sklearn.utils.extmath import randomized_svd as sk_randomized_svd
+
+        impls["sklearn"] = lambda a: sk_randomized_svd(a["A"], k, n_oversamples=10, n_iter=4, random_state=0)
+    except ImportError:
+        pass
+    return Case("svd", f"randomized_svd rank {k} of {m}x{n}", build, impls, quick=False,
+                values={"*": lambda r: r[1]})
+
+
 def cases(family=None, quick=False):
     """The registered cases, optionally of one family and only the quick ones."""
     every = [
@@ -358,6 +397,11 @@ def cases(family=None, quick=False):
         _top_eigs_case(2000, 10),
         _pca_case(1797, 64, 10, quick=True),
         _pca_case(20000, 300, 20),
+        _svd_case(12, 12, quick=True),
+        *[_svd_case(n, n) for n in (100, 500, 1000)],
+        _svd_case(500, 500, compute_uv=False),
+        _svd_case(2000, 200),
+        _randomized_svd_case(3000, 2000, 50),
         _recommender_case(20_000, 20, quick=True),
         _recommender_case(1_000_000, 1),
         _recommender_case(1_000_000, 1_000),
