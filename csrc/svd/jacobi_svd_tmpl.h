@@ -71,31 +71,47 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
     return FL_ENOCONV;
 }
 
-/* Column i of W (n x n, column-major) where s[i] == 0: completed to an
- * orthonormal basis with unit vectors made orthogonal to the others (twice). */
-static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, const int *filled)
+/* w minus its components along the columns j of W (n x n, column-major) that
+ * are filled and not i, twice ("twice is enough"); returns |w|. */
+static double FL_TYPED(orthogonalise)(ptrdiff_t n, const FL_T *W, const int *filled, ptrdiff_t i, FL_T *w)
 {
     const fl_kernel_table *K = fl_kernels();
-    ptrdiff_t e = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (ptrdiff_t j = 0; j < n; j++) {
+            if (j == i || !filled[j]) continue;
+            FL_T d = K->FL_TYPED(dot)(n, W + j * n, w);
+            for (ptrdiff_t r = 0; r < n; r++) w[r] -= d * W[j * n + r];
+        }
+    FL_T norm;
+    FL_TYPED(fl_nrm2)(n, w, 1, &norm);
+    return norm;
+}
+
+/* Columns i of W (n x n, column-major) where s[i] == 0: completed to an
+ * orthonormal basis. Each gets the unit vector e_k that keeps the most length
+ * once made orthogonal to the columns so far: with those orthonormal, e_k keeps
+ * 1 - (the squared length of row k of W), at least (n - filled) / n on average.
+ * left: n doubles of workspace. */
+static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, int *filled, double *left)
+{
+    for (ptrdiff_t k = 0; k < n; k++) {
+        left[k] = 1;
+        for (ptrdiff_t j = 0; j < n; j++)
+            if (filled[j]) left[k] -= (double)W[j * n + k] * W[j * n + k];
+    }
     for (ptrdiff_t i = 0; i < n; i++) {
         if (filled[i]) continue;
+        ptrdiff_t best = 0;
+        for (ptrdiff_t k = 1; k < n; k++)
+            if (left[k] > left[best]) best = k;
         FL_T *w = W + i * n;
-        for (; e < n; e++) {
-            for (ptrdiff_t r = 0; r < n; r++) w[r] = r == e ? 1 : 0;
-            for (int pass = 0; pass < 2; pass++)
-                for (ptrdiff_t j = 0; j < n; j++) {
-                    if (j == i || (!filled[j] && j > i)) continue;
-                    FL_T d = K->FL_TYPED(dot)(n, W + j * n, w);
-                    for (ptrdiff_t r = 0; r < n; r++) w[r] -= d * W[j * n + r];
-                }
-            FL_T norm;
-            FL_TYPED(fl_nrm2)(n, w, 1, &norm);
-            if (norm > 0.5) {
-                for (ptrdiff_t r = 0; r < n; r++) w[r] /= norm;
-                e++;
-                break;
-            }
+        for (ptrdiff_t r = 0; r < n; r++) w[r] = r == best;
+        double norm = FL_TYPED(orthogonalise)(n, W, filled, i, w);
+        for (ptrdiff_t r = 0; r < n; r++) {
+            w[r] = (FL_T)(w[r] / norm);
+            left[r] -= (double)w[r] * w[r];
         }
+        filled[i] = 1;
     }
 }
 
@@ -190,7 +206,7 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
             w.filled[i] = sg > 0;
             for (ptrdiff_t k = 0; k < n; k++) w.W[i * n + k] = sg > 0 ? (FL_T)(y[k] / sg) : 0;
         }
-        FL_TYPED(complete_basis)(n, w.W, w.filled);
+        FL_TYPED(complete_basis)(n, w.W, w.filled, w.a);
         for (ptrdiff_t i = 0; i < n; i++)
             for (ptrdiff_t k = 0; k < n; k++) Vt[i * rsv + w.perm[k] * csv] = w.W[i * n + k];
         /* U = Pr^T Q J: J's columns in the order of s, one GEMM, rows unsorted */
