@@ -790,3 +790,45 @@ def test_top_eigs_convergence_error_carries_the_estimate(rng):
     assert isinstance(info.value, np.linalg.LinAlgError)
     assert V.shape == (300, 2)
     np.testing.assert_allclose(w, lam[:2], rtol=1e-8)
+
+
+# ---- 8. extreme scales -------------------------------------------------------------------
+
+@pytest.mark.parametrize("scale", [1e-170, 1e-300, 1e200, 1e300])
+def test_power_iteration_far_from_one(scale):
+    """Entries near overflow or underflow: A x, the residual and its squares are
+    kept in range (the matrix is scaled by a power of two, then lambda back)."""
+    A = np.diag([2.0, 1.0, 0.5]) * scale
+    lam, x = fastla.power_iteration(A, x0=[1.0, 1.0, 1.0])
+    np.testing.assert_allclose(lam, 2.0 * scale, rtol=1e-9)
+    np.testing.assert_allclose(np.abs(x), [1.0, 0.0, 0.0], atol=1e-9)
+
+
+def test_power_iteration_best_estimate_is_a_real_iterate():
+    """When no residual is finite (lambda overflows), .best holds a unit vector,
+    not unwritten memory."""
+    A = np.array([[1e308, 1e308], [1e308, -1e308]])
+    try:
+        fastla.power_iteration(A, x0=[1.0, 0.0], max_iter=5)
+    except fastla.ConvergenceError as e:
+        lam, x = e.best
+        np.testing.assert_allclose(np.linalg.norm(x), 1.0, rtol=1e-12)
+    else:
+        pass  # converged: the value itself is checked by the test above
+
+
+@pytest.mark.parametrize("scale", [1e-170, 1e160])
+def test_top_eigs_far_from_one(scale, rng):
+    n = 400
+    lam = np.linspace(24.0, 1.0, n)
+    A = sym_lower((random_orthogonal(rng, n) * lam) @ random_orthogonal(rng, n).T)
+    A = sym_lower(A @ A.T)  # symmetric positive definite, eigenvalues known from numpy
+    ref = np.linalg.eigvalsh(A)[::-1][:3]
+    w, _ = fastla.top_eigs(A * scale, 3, random_state=0)
+    np.testing.assert_allclose(w / scale, ref, rtol=1e-8)
+
+
+def test_top_eigs_bad_block_size(rng):
+    A, _, _ = decaying(rng, 300)
+    with pytest.raises(ValueError, match="block_size"):
+        fastla.top_eigs(A, 2, block_size=0)

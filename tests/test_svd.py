@@ -592,3 +592,41 @@ def test_randomized_svd_bad_k(rng):
     # k = min(m, n) is allowed, and then exact
     U, s, Vt = fastla.randomized_svd(A, 8, random_state=0)
     np.testing.assert_allclose(s, np.linalg.svd(A, compute_uv=False), rtol=1e-12)
+
+
+# ---- regressions: bases and scales -----------------------------------------------------
+
+def test_svd_null_vector_spread_over_all_components():
+    """A 5 x 5 difference matrix has the null vector (1, ..., 1)/sqrt(5), whose
+    largest component is below 0.5: V must still be completed to an orthonormal basis."""
+    D = np.zeros((5, 5))
+    for i in range(4):
+        D[i, i], D[i, i + 1] = 1.0, -1.0
+    for A in (D, np.hstack([D.T, np.zeros((5, 2))])):
+        U, s, Vt = fastla.svd(A)
+        np.testing.assert_allclose(Vt @ Vt.T, np.eye(Vt.shape[0]), atol=1e-14)
+        np.testing.assert_allclose(U.T @ U, np.eye(U.shape[1]), atol=1e-14)
+        np.testing.assert_allclose((U * s) @ Vt, A, atol=1e-14)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_svd_float32_rank_deficient_wide_converges(seed):
+    """float32 dots of short columns are accumulated in double: they would
+    underflow, and the rotations never stop."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((64, 66))
+    A[:, 33:] = A[:, :33]
+    U, s, Vt = fastla.svd(A.astype(np.float32))
+    ref = np.linalg.svd(A, compute_uv=False)
+    np.testing.assert_allclose(s[:33], ref[:33], rtol=1e-4)
+    assert np.all(s[33:] < 1e-4 * s[0])
+
+
+@pytest.mark.parametrize("scale", [0.0, 1e-200, 1e200])
+def test_randomized_svd_far_from_one(scale, rng):
+    """Scaling A by a power of ten scales s and nothing else (and zeros give zeros)."""
+    B = rng.standard_normal((300, 200)) @ np.diag(np.geomspace(1, 1e-3, 200))
+    U, s, Vt = fastla.randomized_svd(B * scale, 5, random_state=0)
+    _, ref, _ = fastla.randomized_svd(B, 5, random_state=0)
+    np.testing.assert_allclose(s, ref * scale, rtol=1e-10, atol=0)
+    assert np.all(np.isfinite(U)) and np.all(np.isfinite(Vt))

@@ -29,12 +29,16 @@ static void FL_TYPED(matvec)(FL_TYPED(matvec_job) *job)
         fl_parallel(FL_TYPED(matvec_task), job, nt);
 }
 
-/* Sum of squares in double, scaled so that nothing overflows: returns |v| */
+/* |v| in double, with no overflow or underflow on the way */
 static double FL_TYPED(norm_of)(ptrdiff_t n, const FL_T *v)
 {
-    FL_T r;
-    FL_TYPED(fl_nrm2)(n, v, 1, &r);
-    return (double)r;
+#if FL_POWER_F32
+    return sqrt(fl_kernels()->sumsq_f32(n, v)); /* float32 squares always fit a double */
+#else
+    double r;
+    fl_nrm2_f64(n, v, 1, &r);
+    return r;
+#endif
 }
 
 int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, FL_T *x, double tol,
@@ -42,13 +46,23 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
 {
     *lambda = 0, *residual = INFINITY, *iterations = 0;
     if (n < 1 || max_iter < 1 || !(tol >= 0)) return FL_EINVAL;
+    /* Entries far from 1 would overflow A x (or its squares) or underflow the
+     * residual: such a matrix is copied, scaled by a power of two (exactly),
+     * and lambda and the residual scaled back. rows_dot reads contiguous rows,
+     * so other layouts are copied too. */
+    double amax = 0;
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j < n; j++) amax = fmax(amax, fabs((double)A[i * rsa + j * csa]));
+    int e = 0;
+    if (amax > 0 && isfinite(amax)) frexp(amax, &e);
+    if (e > -FL_POWER_EXP_LIMIT && e < FL_POWER_EXP_LIMIT) e = 0;
     FL_T *copy = NULL;
     ptrdiff_t lda = rsa;
-    if (csa != 1 || rsa < n) { /* rows_dot reads contiguous rows: copy other layouts once */
+    if (csa != 1 || rsa < n || e != 0) {
         copy = fl_malloc((size_t)(n * n) * sizeof(FL_T));
         if (!copy) return FL_ENOMEM;
         for (ptrdiff_t i = 0; i < n; i++)
-            for (ptrdiff_t j = 0; j < n; j++) copy[i * n + j] = A[i * rsa + j * csa];
+            for (ptrdiff_t j = 0; j < n; j++) copy[i * n + j] = (FL_T)ldexp((double)A[i * rsa + j * csa], -e);
         A = copy, lda = n;
     }
     FL_T *y = fl_malloc((size_t)n * sizeof(FL_T)), *best = fl_malloc((size_t)n * sizeof(FL_T));
@@ -60,8 +74,10 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
     for (ptrdiff_t i = 0; i < n; i++) anorm = hypot(anorm, FL_TYPED(norm_of)(n, A + i * lda));
     double xn = FL_TYPED(norm_of)(n, x);
     for (ptrdiff_t i = 0; i < n; i++) x[i] = (FL_T)((double)x[i] / xn);
+    memcpy(best, x, (size_t)n * sizeof(FL_T)); /* the estimate if no residual is finite */
     FL_TYPED(matvec_job) job = {n, lda, A, x, y};
     int st = FL_ENOCONV;
+    double best_lambda = 0, best_r = INFINITY;
     for (long it = 1; it <= max_iter; it++) {
         FL_TYPED(matvec)(&job);
         double lam = 0, r2 = 0;
@@ -72,8 +88,8 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
         }
         double r = sqrt(r2);
         *iterations = it;
-        if (r < *residual) { /* the best estimate so far, kept for the caller */
-            *residual = r, *lambda = lam;
+        if (r < best_r) { /* the best estimate so far, kept for the caller */
+            best_r = r, best_lambda = lam;
             memcpy(best, x, (size_t)n * sizeof(FL_T));
         }
         if (r <= tol * anorm) {
@@ -84,6 +100,8 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
         if (!(yn > 0) || !isfinite(yn)) break; /* A x = 0 would have converged above */
         for (ptrdiff_t i = 0; i < n; i++) x[i] = (FL_T)((double)y[i] / yn);
     }
+    *lambda = ldexp(best_lambda, e);
+    *residual = ldexp(best_r, e);
     /* sign: the largest component of the eigenvector is positive */
     ptrdiff_t big = 0;
     for (ptrdiff_t i = 1; i < n; i++)

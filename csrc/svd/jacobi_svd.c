@@ -9,14 +9,17 @@
 #define FL_TYPED(name) name##_f64
 #define FL_T double
 #define FL_EPS DBL_EPSILON
+#define FL_SVD_F32 0
 #include "qr_tmpl.h"
 #include "jacobi_svd_tmpl.h"
 #undef FL_TYPED
 #undef FL_T
 #undef FL_EPS
+#undef FL_SVD_F32
 
 #define FL_TYPED(name) name##_f32
 #define FL_T float
 #define FL_EPS FLT_EPSILON
+#define FL_SVD_F32 1
 #include "qr_tmpl.h"
 #include "jacobi_svd_tmpl.h"

@@ -26,6 +26,22 @@ static void FL_TYPED(swap_columns)(ptrdiff_t rows, FL_T *M, ptrdiff_t p, ptrdiff
     }
 }
 
+/* y_p . y_q in double: float32 products of short columns (below about 1e-19)
+ * would underflow, and the rotation test would then never be met. */
+static double FL_TYPED(dot_double)(ptrdiff_t n, const FL_T *x, const FL_T *y, const fl_kernel_table *K)
+{
+#if FL_SVD_F32
+    double s0 = 0, s1 = 0;
+    ptrdiff_t i = 0;
+    for (; i + 2 <= n; i += 2) s0 += (double)x[i] * y[i], s1 += (double)x[i + 1] * y[i + 1];
+    if (i < n) s0 += (double)x[i] * y[i];
+    (void)K;
+    return s0 + s1;
+#else
+    return K->FL_TYPED(dot)(n, x, y);
+#endif
+}
+
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
  * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2. */
 static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double tol,
@@ -50,7 +66,7 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
             for (ptrdiff_t q = p + 1; q < n; q++) {
                 double ap = a[p], aq = a[q];
                 if (aq == 0) continue;
-                double c = (double)K->FL_TYPED(dot)(rows, Y + p * rows, Y + q * rows);
+                double c = FL_TYPED(dot_double)(rows, Y + p * rows, Y + q * rows, K);
                 if (fabs(c) <= tol * sqrt(ap) * sqrt(aq)) continue;
                 double zeta = (aq - ap) / (2.0 * c);
                 double t = fabs(zeta) > 1e150 ? 0.5 / zeta

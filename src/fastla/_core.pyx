@@ -363,6 +363,7 @@ def orthonormal(cnp.ndarray A):
 
 def contiguous(cnp.ndarray A):
     """A C-contiguous copy of the 2-D float A (a transposed view copied in tiles)."""
+    require_2d(A, "contiguous", "A")
     cdef Py_ssize_t m = A.shape[0], n = A.shape[1], rs = step(A, 0), cs = step(A, 1)
     cdef cnp.ndarray out = np.empty((m, n), dtype=A.dtype)
     cdef void *pa = cnp.PyArray_DATA(A)

@@ -220,9 +220,13 @@ def _normalized(Y):
     well conditioned: W = Y U g^-1/2 from Y^T Y = U diag(g) U^T (Jacobi). Between
     power iterations only the space spanned matters (scikit-learn uses an LU
     factor here); tiny g are floored, not dropped, so no direction is lost."""
+    big = float(np.abs(Y).max(initial=0.0))
+    if big == 0 or not np.isfinite(big):
+        return Y  # nothing to normalise (or nothing that can be)
+    Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
     g, U = eigh(_core.matmul2d(Y.T, Y), check_finite=False)
-    floor = max(float(g[-1]), np.finfo(Y.dtype).tiny) * 1e-28
-    return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, floor)))
+    floor = max(float(g[-1]), 1.0) * 1e-28
+    return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, Y.dtype.type(floor))))
 
 
 def _gaussian(random_state, shape):
@@ -282,10 +286,17 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
     if k == 0:
         return np.empty(0, dtype), np.empty((n, 0), dtype)
     p = operator.index(block_size) if block_size is not None else max(k, 10)
+    if p < 1:
+        raise ValueError(f"top_eigs: block_size is {p}; expected at least 1")
     if n <= max(256, 4 * p) or scale == 0:
         w, V = eigh(a, check_finite=False)
         return w[::-1][:k].copy(), np.ascontiguousarray(V[:, ::-1][:, :k])
     a = a.astype(np.float64, copy=False)
+    shift = int(np.frexp(scale)[1])  # far from 1, A is scaled by 2^-shift (exactly) first
+    if abs(shift) <= 400:
+        shift = 0
+    else:
+        a = np.ldexp(a, -shift)
     d_max = min(n, max(30 * p, 300))  # the Krylov space kept before a restart
     rng = np.random.default_rng(random_state)
     X = rng.standard_normal((n, p))
@@ -295,12 +306,13 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
         if best is None or residual < best[2]:
             best = (w, V, residual)
         if converged:
-            return w.astype(dtype), V.astype(dtype)
+            return np.ldexp(w, shift).astype(dtype), V.astype(dtype)
         X = V if V.shape[1] >= p else np.hstack([V, rng.standard_normal((n, p - V.shape[1]))])
     raise ConvergenceError(
         f"top_eigs: the largest residual is still {best[2]:.3g} * |A| after {max_restarts} "
         "restarts; try a larger block_size or a looser tol",
-        best=(best[0].astype(dtype), best[1].astype(dtype)), iterations=max_restarts, residual=best[2])
+        best=(np.ldexp(best[0], shift).astype(dtype), best[1].astype(dtype)), iterations=max_restarts,
+        residual=best[2])
 
 
 def _lanczos(A, X, k, tol, d_max, rng):
