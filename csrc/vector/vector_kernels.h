@@ -74,36 +74,26 @@ void FL_K(rows_dot)(ptrdiff_t nrows, ptrdiff_t d, const FL_T *C, ptrdiff_t rs, c
         const FL_T *c0 = C + r * rs, *c1 = c0 + rs, *c2 = c1 + rs, *c3 = c2 + rs;
         fl_v a0 = FL_VZERO(), a1 = FL_VZERO(), a2 = FL_VZERO(), a3 = FL_VZERO();
         fl_v s0 = FL_VZERO(), s1 = FL_VZERO(), s2 = FL_VZERO(), s3 = FL_VZERO();
-        for (ptrdiff_t i = 0; i < dv; i += FL_VLEN) {
-            fl_v qv = FL_VLOADU(q + i);
-            fl_v v0 = FL_VLOADU(c0 + i), v1 = FL_VLOADU(c1 + i);
-            fl_v v2 = FL_VLOADU(c2 + i), v3 = FL_VLOADU(c3 + i);
-            a0 = FL_VFMA(v0, qv, a0);
-            a1 = FL_VFMA(v1, qv, a1);
-            a2 = FL_VFMA(v2, qv, a2);
-            a3 = FL_VFMA(v3, qv, a3);
-            if (sq) {
-                s0 = FL_VFMA(v0, v0, s0);
-                s1 = FL_VFMA(v1, v1, s1);
-                s2 = FL_VFMA(v2, v2, s2);
-                s3 = FL_VFMA(v3, v3, s3);
-            }
-        }
-        if (d > dv) { /* the last d - dv < FL_VLEN elements, by masked loads */
-            fl_v qv = FL_VLOADU_PART(q + dv, d - dv);
-            fl_v v0 = FL_VLOADU_PART(c0 + dv, d - dv), v1 = FL_VLOADU_PART(c1 + dv, d - dv);
-            fl_v v2 = FL_VLOADU_PART(c2 + dv, d - dv), v3 = FL_VLOADU_PART(c3 + dv, d - dv);
-            a0 = FL_VFMA(v0, qv, a0);
-            a1 = FL_VFMA(v1, qv, a1);
-            a2 = FL_VFMA(v2, qv, a2);
-            a3 = FL_VFMA(v3, qv, a3);
-            if (sq) {
-                s0 = FL_VFMA(v0, v0, s0);
-                s1 = FL_VFMA(v1, v1, s1);
-                s2 = FL_VFMA(v2, v2, s2);
-                s3 = FL_VFMA(v3, v3, s3);
-            }
-        }
+/* one step over four rows: the loads (LOAD(p) reads p's next vector), then the
+ * dot and, when asked, square accumulators */
+#define FL_ROWS4_STEP(LOAD)                                                 \
+    do {                                                                    \
+        fl_v qv = LOAD(q), v0 = LOAD(c0), v1 = LOAD(c1);                     \
+        fl_v v2 = LOAD(c2), v3 = LOAD(c3);                                   \
+        a0 = FL_VFMA(v0, qv, a0), a1 = FL_VFMA(v1, qv, a1);                  \
+        a2 = FL_VFMA(v2, qv, a2), a3 = FL_VFMA(v3, qv, a3);                  \
+        if (sq) {                                                           \
+            s0 = FL_VFMA(v0, v0, s0), s1 = FL_VFMA(v1, v1, s1);              \
+            s2 = FL_VFMA(v2, v2, s2), s3 = FL_VFMA(v3, v3, s3);              \
+        }                                                                   \
+    } while (0)
+#define FL_FULL(p) FL_VLOADU((p) + i)
+#define FL_TAIL(p) FL_VLOADU_PART((p) + dv, d - dv)
+        for (ptrdiff_t i = 0; i < dv; i += FL_VLEN) FL_ROWS4_STEP(FL_FULL);
+        if (d > dv) FL_ROWS4_STEP(FL_TAIL); /* the last d - dv < FL_VLEN elements, masked */
+#undef FL_FULL
+#undef FL_TAIL
+#undef FL_ROWS4_STEP
         FL_T dt[4], st[4] = {0, 0, 0, 0};
         FL_VHSUM4(a0, a1, a2, a3, dt);
         if (sq) FL_VHSUM4(s0, s1, s2, s3, st);
