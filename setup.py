@@ -72,7 +72,7 @@ class BuildExt(build_ext):
         return [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer"] if SANITIZE else []
 
 
-headers = sorted(glob("csrc/**/*.h", recursive=True))
+headers = sorted(glob("csrc/**/*.h", recursive=True)) + sorted(glob("src/fastla/*.pxi"))
 ext = Extension(
     "fastla._core",
     sources=["src/fastla/_core.pyx"] + c_sources(),

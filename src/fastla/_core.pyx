@@ -438,3 +438,6 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
         status = fl_ladder_run(step, m, n, k, pa, k, pb, n, pc, n)
     check(status, "ladder.matmul")
     return C
+
+
+# ---- the apps' kernels: one included file per app --------------------------------
