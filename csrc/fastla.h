@@ -42,6 +42,14 @@ int fl_get_num_threads(void);
 /* The CPUs this process may run on. */
 int fl_cpu_count(void);
 
+/* ---- stop requests (interrupt.c) ------------------------------------------ */
+/* Asks running kernels to stop: the long ones (GEMM, top-k, eigen, SVD, QR)
+ * check between blocks, sweeps or tiles and return FL_EINTR. Safe to call from
+ * a signal handler. The request stays until fl_clear_stop. */
+void fl_request_stop(void);
+void fl_clear_stop(void);
+int fl_stop_requested(void);
+
 /* ---- vector (vector/) ---------------------------------------------------- */
 /* *out = sum_i x[i*incx] * y[i*incy]; any strides, NaN/Inf propagate. */
 int fl_dot_f64(ptrdiff_t n, const double *x, ptrdiff_t incx, const double *y, ptrdiff_t incy, double *out);

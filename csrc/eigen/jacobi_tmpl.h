@@ -103,6 +103,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
     if (n <= 2 * FL_JACOBI_BLOCK) { /* small: rotations straight on A */
         for (int sweep = 0; sweep < max_sweeps; sweep++) {
             *sweeps_done = sweep + 1;
+            if (fl_stop_requested()) return FL_EINTR;
             if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, 0, A, Vt, tol) == 0) return FL_OK;
         }
         return FL_ENOCONV;
@@ -119,7 +120,8 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         long rotations = 0;
         for (ptrdiff_t I = 0; I < nb && st == FL_ENOCONV; I++)
             for (ptrdiff_t J = I; J < nb; J++) { /* J == I: the pairs inside block I */
-                int e = FL_TYPED(jacobi_pair)(&w, I, J == I ? -1 : J, &rotations);
+                int e = fl_stop_requested() ? FL_EINTR
+                                            : FL_TYPED(jacobi_pair)(&w, I, J == I ? -1 : J, &rotations);
                 if (e != FL_OK) {
                     st = e;
                     break;

@@ -79,6 +79,10 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
     int st = FL_ENOCONV;
     double best_lambda = 0, best_r = INFINITY;
     for (long it = 1; it <= max_iter; it++) {
+        if (fl_stop_requested()) {
+            st = FL_EINTR;
+            break;
+        }
         FL_TYPED(matvec)(&job);
         double lam = 0, r2 = 0;
         for (ptrdiff_t i = 0; i < n; i++) lam += (double)x[i] * (double)y[i];

@@ -149,6 +149,11 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
         ptrdiff_t nc = j1 - jc < NC ? j1 - jc : NC;
         for (ptrdiff_t pc = 0; pc < g->k; pc += KC) {            /* loop 2: pc over KC */
             ptrdiff_t kc = g->k - pc < KC ? g->k - pc : KC;
+            if (fl_stop_requested()) {
+                fl_free(Ap);
+                fl_free(Bp);
+                return FL_EINTR;
+            }
             FL_TYPED(pack_b)(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, NR, Bp);
             for (ptrdiff_t ic = i0; ic < i1; ic += MC) {         /* loop 3: ic over MC */
                 ptrdiff_t mc = i1 - ic < MC ? i1 - ic : MC;

@@ -54,6 +54,7 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
         long rotations = 0;
         *sweeps = sweep + 1;
         for (ptrdiff_t p = 0; p < n - 1; p++) {
+            if (fl_stop_requested()) return FL_EINTR;
             ptrdiff_t big = p; /* de Rijk: the longest remaining column next */
             for (ptrdiff_t k = p + 1; k < n; k++)
                 if (a[k] > a[big]) big = k;
@@ -186,14 +187,22 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t i = 0; i < m; i++) w.X[j * m + i] = (FL_T)ldexp((double)A[w.rowperm[i] * rsa + j * csa], -e);
 
-    FL_TYPED(qrp)(m, n, w.X, w.tau, w.perm, w.norms);
+    int st = FL_TYPED(qrp)(m, n, w.X, w.tau, w.perm, w.norms);
+    if (st != FL_OK) {
+        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        return st;
+    }
     for (ptrdiff_t i = 0; i < n; i++) /* Y = R^T: column i of Y is row i of R */
         for (ptrdiff_t k = 0; k < n; k++) w.Y[i * n + k] = k >= i ? w.X[k * m + i] : 0;
     if (uv) {
         for (size_t i = 0; i < nn; i++) w.J[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) w.J[i * n + i] = 1;
     }
-    int st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, sqrt((double)n) * FL_EPS, max_sweeps, sweeps);
+    st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, sqrt((double)n) * FL_EPS, max_sweeps, sweeps);
+    if (st == FL_EINTR) {
+        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        return st;
+    }
 
     /* singular values: the column lengths, descending (stable) */
     double *sigma = w.norms;
@@ -283,8 +292,8 @@ int FL_TYPED(fl_orthonormal)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t 
     if (st == FL_OK) {
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = 0; i < m; i++) X[j * m + i] = A[i * rsa + j * csa];
-        FL_TYPED(qrp)(m, n, X, tau, perm, norms);
-        FL_TYPED(form_q)(m, n, X, tau, n, Q, v);
+        st = FL_TYPED(qrp)(m, n, X, tau, perm, norms);
+        if (st == FL_OK) FL_TYPED(form_q)(m, n, X, tau, n, Q, v);
     }
     fl_free(X), fl_free(tau), fl_free(v), fl_free(norms), fl_free(perm);
     return st;

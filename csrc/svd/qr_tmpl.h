@@ -36,8 +36,8 @@ static void FL_TYPED(reflect)(ptrdiff_t len, const FL_T *v, FL_T tau, FL_T *y)
 
 /* X (m x n, column-major, m >= n) <- R above the diagonal and the reflectors
  * below it; tau[j], and perm[j] = the original index of column j.
- * norms: 2n doubles of workspace. */
-static void FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t *perm, double *norms)
+ * norms: 2n doubles of workspace. FL_EINTR if a stop was requested. */
+static int FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t *perm, double *norms)
 {
     double *vn1 = norms, *vn2 = norms + n; /* current and last recomputed norms */
     const double tol3z = sqrt(FL_EPS);
@@ -48,6 +48,7 @@ static void FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_
         perm[j] = j;
     }
     for (ptrdiff_t j = 0; j < n; j++) {
+        if (fl_stop_requested()) return FL_EINTR;
         ptrdiff_t p = j;
         for (ptrdiff_t k = j + 1; k < n; k++)
             if (vn1[k] > vn1[p]) p = k;
@@ -82,6 +83,7 @@ static void FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_
             }
         }
     }
+    return FL_OK;
 }
 
 /* Q's first qcols columns (m x qcols, column-major, ld m; n <= qcols <= m) from

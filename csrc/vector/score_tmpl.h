@@ -230,6 +230,10 @@ static int FL_TYPED(score_rows)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff_
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) {
         ptrdiff_t nb = c1 - j0 < NB ? c1 - j0 : NB;
         const FL_T *rows = job->C + j0 * job->rsc;
+        if (fl_stop_requested()) {
+            status = FL_EINTR;
+            goto done;
+        }
         ptrdiff_t rs = job->rsc;
         if (strided) { /* gather the tile's rows contiguous first */
             for (ptrdiff_t j = 0; j < nb; j++)
@@ -312,6 +316,10 @@ static int FL_TYPED(score_tiles)(FL_TYPED(score_job) *job, ptrdiff_t q0, ptrdiff
 
     for (ptrdiff_t j0 = c0; j0 < c1; j0 += NB) { /* loop 1: jt over catalogue tiles */
         ptrdiff_t nb = c1 - j0 < NB ? c1 - j0 : NB;
+        if (fl_stop_requested()) {
+            status = FL_EINTR;
+            goto done;
+        }
         ptrdiff_t nb_pad = (nb + NR - 1) / NR * NR;
         const FL_T *tile = job->C + j0 * job->rsc;
         for (ptrdiff_t j = 0; cosine && j < nb; j++)

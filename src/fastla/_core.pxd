@@ -16,6 +16,10 @@ cdef extern from "fastla.h" nogil:
     const char *fl_isa_name(fl_isa isa)
     int fl_isa_from_name(const char *name)
 
+    void fl_request_stop()
+    void fl_clear_stop()
+    int fl_stop_requested()
+
     int fl_set_num_threads(int n)
     int fl_get_num_threads()
     int fl_cpu_count()

@@ -6,8 +6,11 @@ place), allocates the output, releases the GIL around the C call and turns a
 status code into a Python exception. Shape conventions live in fastla.vector."""
 
 import numpy as np
+import signal as _signal
+import threading as _threading
 import warnings
 cimport numpy as cnp
+from libc.signal cimport SIGINT
 from libc.stdint cimport int64_t
 
 from fastla._core cimport *
@@ -25,7 +28,52 @@ cdef int check(int status, str what) except -1:
         raise MemoryError(f"{what}: not enough memory for the workspace")
     if status == FL_EINVAL:
         raise ValueError(f"{what}: invalid argument")
+    if status == FL_EINTR:
+        raise KeyboardInterrupt
     raise RuntimeError(f"{what}: the C core returned status {status}")
+
+
+# ---- Ctrl-C during long calls ------------------------------------------------
+# Python handles a signal only between bytecodes, so a kernel running without the
+# GIL would finish its work before Ctrl-C took effect. Around long calls on the
+# main thread, a C handler asks the kernels to stop instead (they check between
+# blocks, sweeps or tiles); the binding then raises KeyboardInterrupt.
+
+cdef extern from "Python.h":
+    ctypedef void (*PyOS_sighandler_t)(int)
+    PyOS_sighandler_t PyOS_setsig(int sig, PyOS_sighandler_t handler)
+
+cdef double LONG_CALL_FLOPS = 2e7  # about 1 ms and more: worth the handler swap
+
+
+cdef void on_ctrl_c(int sig) noexcept nogil:
+    fl_request_stop()
+
+
+cdef bint catch_ctrl_c(double flops, PyOS_sighandler_t *previous):
+    """Routes Ctrl-C to the kernels' stop request for a call of about `flops`
+    operations; only on the main thread and under Python's default handler (a
+    program that installed its own keeps it). True if the route was set."""
+    if flops < LONG_CALL_FLOPS or _threading.current_thread() is not _threading.main_thread():
+        return False
+    if _signal.getsignal(_signal.SIGINT) is not _signal.default_int_handler:
+        return False
+    fl_clear_stop()
+    previous[0] = PyOS_setsig(SIGINT, on_ctrl_c)
+    return True
+
+
+cdef int release_ctrl_c(bint caught, PyOS_sighandler_t previous) except -1:
+    """Puts Python's handler back; raises KeyboardInterrupt if Ctrl-C came during
+    the call, even if the kernel had already finished."""
+    if not caught:
+        return 0
+    PyOS_setsig(SIGINT, previous)
+    cdef bint stopped = fl_stop_requested()
+    fl_clear_stop()
+    if stopped:
+        raise KeyboardInterrupt
+    return 0
 
 
 # ---- inputs ------------------------------------------------------------------
@@ -192,12 +240,15 @@ def pairwise(cnp.ndarray X, cnp.ndarray Y, str metric="cosine"):
     cdef void *py = cnp.PyArray_DATA(Y)
     cdef void *po = cnp.PyArray_DATA(out)
     cdef int status
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(2.0 * m * n * d, &previous)
     if cnp.PyArray_TYPE(X) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_pairwise_f64(mt, m, n, d, <double *>px, rsx, csx, <double *>py, rsy, csy, <double *>po, n)
     else:
         with nogil:
             status = fl_pairwise_f32(mt, m, n, d, <float *>px, rsx, csx, <float *>py, rsy, csy, <float *>po, n)
+    release_ctrl_c(caught, previous)
     check(status, "cosine_similarity")
     return out
 
@@ -217,12 +268,15 @@ def topk(cnp.ndarray Q, cnp.ndarray C, Py_ssize_t k, str metric="cosine"):
     cdef int64_t *pi = <int64_t *>cnp.PyArray_DATA(idx)
     cdef void *ps = cnp.PyArray_DATA(scores)
     cdef int status
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(2.0 * m * n * d, &previous)
     if cnp.PyArray_TYPE(Q) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_topk_f64(mt, m, n, d, <double *>pq, rsq, csq, <double *>pc, rsc, csc, k, pi, <double *>ps)
     else:
         with nogil:
             status = fl_topk_f32(mt, m, n, d, <float *>pq, rsq, csq, <float *>pc, rsc, csc, k, pi, <float *>ps)
+    release_ctrl_c(caught, previous)
     check(status, "top_k")
     return idx, scores
 
@@ -238,12 +292,15 @@ cdef cnp.ndarray run_gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
     cdef void *pb = cnp.PyArray_DATA(B)
     cdef void *pc = cnp.PyArray_DATA(out)
     cdef int status
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(2.0 * m * n * k, &previous)
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_gemm_f64(m, n, k, <double *>pa, rsa, csa, <double *>pb, rsb, csb, <double *>pc, rsc, csc, 0)
     else:
         with nogil:
             status = fl_gemm_f32(m, n, k, <float *>pa, rsa, csa, <float *>pb, rsb, csb, <float *>pc, rsc, csc, 0)
+    release_ctrl_c(caught, previous)
     check(status, "matmul")
     return out
 
@@ -304,12 +361,15 @@ def eigh(cnp.ndarray A, bint vectors, int max_sweeps):
     cdef void *pw = cnp.PyArray_DATA(w)
     cdef void *pv = cnp.PyArray_DATA(V) if vectors else NULL
     cdef int status, sweeps = 0
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(10.0 * n * n * n, &previous)
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_eigh_f64(n, <double *>pa, rsa, csa, <double *>pw, <double *>pv, n, 1, max_sweeps, &sweeps)
     else:
         with nogil:
             status = fl_eigh_f32(n, <float *>pa, rsa, csa, <float *>pw, <float *>pv, n, 1, max_sweeps, &sweeps)
+    release_ctrl_c(caught, previous)
     if status != FL_ENOCONV:
         check(status, "eigh")
     return w, V, status == FL_OK, sweeps
@@ -329,6 +389,8 @@ def svd(cnp.ndarray A, bint full_matrices, bint compute_uv, int max_sweeps):
     cdef void *pu = cnp.PyArray_DATA(U) if compute_uv else NULL
     cdef void *pv = cnp.PyArray_DATA(Vt) if compute_uv else NULL
     cdef int status, sweeps = 0, full = full_matrices
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(10.0 * m * n * k, &previous)
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_svd_f64(m, n, <double *>pa, rsa, csa, <double *>ps, <double *>pu, ucols, 1,
@@ -337,6 +399,7 @@ def svd(cnp.ndarray A, bint full_matrices, bint compute_uv, int max_sweeps):
         with nogil:
             status = fl_svd_f32(m, n, <float *>pa, rsa, csa, <float *>ps, <float *>pu, ucols, 1,
                                 <float *>pv, n, 1, full, max_sweeps, &sweeps)
+    release_ctrl_c(caught, previous)
     if status != FL_ENOCONV:
         check(status, "svd")
     return U, s, Vt, status == FL_OK, sweeps
@@ -351,12 +414,15 @@ def orthonormal(cnp.ndarray A):
     cdef void *pa = cnp.PyArray_DATA(A)
     cdef void *pq = cnp.PyArray_DATA(Q)
     cdef int status
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(4.0 * m * n * n, &previous)
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_orthonormal_f64(m, n, <double *>pa, rsa, csa, <double *>pq)
     else:
         with nogil:
             status = fl_orthonormal_f32(m, n, <float *>pa, rsa, csa, <float *>pq)
+    release_ctrl_c(caught, previous)
     check(status, "orthonormal")
     return Q
 
@@ -400,12 +466,15 @@ def power(cnp.ndarray A, cnp.ndarray x, double tol, long max_iter):
     cdef double lam = 0, res = 0
     cdef long its = 0
     cdef int status
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(2.0 * n * n * max_iter, &previous)
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
             status = fl_power_f64(n, <double *>pa, rsa, csa, <double *>px, tol, max_iter, &lam, &res, &its)
     else:
         with nogil:
             status = fl_power_f32(n, <float *>pa, rsa, csa, <float *>px, tol, max_iter, &lam, &res, &its)
+    release_ctrl_c(caught, previous)
     if status != FL_ENOCONV:
         check(status, "power_iteration")
     return lam, x, status == FL_OK, res, its
