@@ -149,14 +149,14 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
         ptrdiff_t nc = j1 - jc < NC ? j1 - jc : NC;
         for (ptrdiff_t pc = 0; pc < g->k; pc += KC) {            /* loop 2: pc over KC */
             ptrdiff_t kc = g->k - pc < KC ? g->k - pc : KC;
-            if (fl_stop_requested()) {
-                fl_free(Ap);
-                fl_free(Bp);
-                return FL_EINTR;
-            }
             FL_TYPED(pack_b)(kc, nc, g->B + pc * g->rsb + jc * g->csb, g->rsb, g->csb, NR, Bp);
             for (ptrdiff_t ic = i0; ic < i1; ic += MC) {         /* loop 3: ic over MC */
                 ptrdiff_t mc = i1 - ic < MC ? i1 - ic : MC;
+                if (fl_stop_requested()) { /* about 10 ms of work per check */
+                    fl_free(Ap);
+                    fl_free(Bp);
+                    return FL_EINTR;
+                }
                 const FL_T *a = g->A + ic * g->rsa + pc * g->csa;
                 ptrdiff_t packed_from = g->direct_a ? mc / MR * MR : 0;
                 FL_TYPED(pack_a)(mc - packed_from, kc, a + packed_from * g->rsa, g->rsa, g->csa, MR,
