@@ -39,14 +39,14 @@ def read_image(path, channels=(3, 4)) -> np.ndarray:
     Unreadable or truncated files raise ValueError naming the file."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    try:
+    try:  # DecompressionBombError: a header claiming a size Pillow refuses to allocate
         with Image.open(os.fspath(path)) as im:
             im = ImageOps.exif_transpose(im)
             im.load()
             return _pil_to_array(im, channels)
     except FileNotFoundError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from exc
 
 

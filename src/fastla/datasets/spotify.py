@@ -21,6 +21,7 @@ import gzip
 import math
 import os
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -254,7 +255,7 @@ def read_csv(path, features=None):
         raise CatalogError(f"{source}, line {reader.line_num}: {e}") from None
     except UnicodeDecodeError as e:
         raise CatalogError(f"{source}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zlib.error) as e:  # zlib.error: a damaged .gz
         if isinstance(e, FileNotFoundError):
             raise
         raise CatalogError(f"{source}: cannot be read ({e})") from None
