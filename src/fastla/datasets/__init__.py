@@ -1,6 +1,7 @@
 """Data for the apps: loaders for the standard formats, and small bundled demos.
 
     fastla.datasets.demo_songs_path()   # the bundled song catalogue (synthetic; see README.md here)
+    fastla.datasets.demo_photo_path()   # a photo for the image apps (CC0; see README.md here)
     fastla.datasets.spotify.read_csv(path)   # a Spotify audio-feature CSV as a SongTable
 """
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from fastla.datasets.spotify import CatalogError, SongTable, from_columns, read_csv
 
 DEMO_SONGS = "songs_demo.csv.gz"
+DEMO_PHOTO = "coffee.jpg"
 
 
 def demo_songs_path():
@@ -17,4 +19,9 @@ def demo_songs_path():
     return Path(__file__).with_name(DEMO_SONGS)
 
 
-__all__ = ["demo_songs_path", "read_csv", "from_columns", "SongTable", "CatalogError"]
+def demo_photo_path():
+    """The bundled photo: a cup of coffee, 600 x 400 (Rachel Michetti, CC0)."""
+    return Path(__file__).with_name(DEMO_PHOTO)
+
+
+__all__ = ["demo_songs_path", "demo_photo_path", "read_csv", "from_columns", "SongTable", "CatalogError"]
