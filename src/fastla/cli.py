@@ -63,17 +63,21 @@ def cmd_demo(args):
 
 
 def cmd_bench(args):
+    from rich.console import Console
+
     from fastla import bench
 
     selected = [c for fam in (args.family or [None]) for c in bench.cases(fam, quick=args.quick)]
     if not selected:
         print(f"no benchmark cases for {args.family}", file=sys.stderr)
         return 2
-    print(bench.machine_line())
-
-    results = bench.run(selected, min_time=0.1 if args.quick else 0.5, progress=_progress)
-    _clear_progress()
-    print(bench.format_table(results))
+    console = Console()
+    console.print(bench.machine_line(), highlight=False)
+    with console.status("timing...") as status:
+        results = bench.run(selected, min_time=0.1 if args.quick else 0.5,
+                            progress=lambda case, impl: status.update(f"timing {case.name} [{impl}]"))
+    for table in bench.tables(results):
+        console.print(table)
     if args.json:
         payload = {"machine": bench.machine_line(),
                    "results": [{"case": c.name, "family": c.family, "seconds": t,
