@@ -630,3 +630,18 @@ def test_randomized_svd_far_from_one(scale, rng):
     _, ref, _ = fastla.randomized_svd(B, 5, random_state=0)
     np.testing.assert_allclose(s, ref * scale, rtol=1e-10, atol=0)
     assert np.all(np.isfinite(U)) and np.all(np.isfinite(Vt))
+
+
+def test_float32_columns_of_subnormal_numbers_converge():
+    """A float32 rank-one image through randomized_svd leaves B = Q^T A with rows
+    down at the subnormal range; their rotations cannot converge and are skipped
+    (they change no singular value above FLT_MIN / FLT_EPS)."""
+    a = np.where(np.arange(96) < 40, 255, 0).astype(np.float32)[None, :].repeat(64, 0)
+    U, s, Vt = fastla.randomized_svd(a, 5, random_state=0)
+    np.testing.assert_allclose(s[0], np.sqrt(64 * 40) * 255, rtol=1e-5)
+    assert np.all(s[1:] < 1e-3 * s[0])
+    np.testing.assert_allclose((U * s) @ Vt, a, atol=1e-3 * 255)
+    graded = np.random.default_rng(0).standard_normal((12, 8)).astype(np.float32)
+    graded *= np.float32(10.0) ** -np.arange(0, 48, 4, dtype=np.float32)[:, None]  # rows down to 1e-44
+    s32 = fastla.svd(graded, compute_uv=False)
+    np.testing.assert_allclose(s32[0], np.linalg.svd(graded.astype(np.float64), compute_uv=False)[0], rtol=1e-5)

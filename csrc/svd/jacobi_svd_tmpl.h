@@ -49,6 +49,11 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
 {
     const fl_kernel_table *K = fl_kernels();
     for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows);
+    /* A column shorter than this (A is scaled so its largest entry is near 1) is
+     * made of subnormal numbers, which carry too few bits for a rotation to make
+     * it orthogonal to anything: it is left alone. Its effect on the singular
+     * values is below FL_MIN / FL_EPS. (In float64 its squares underflow to 0.) */
+    const double tiny = (double)FL_MIN / FL_EPS, tiny2 = tiny * tiny;
     *sweeps = 0;
     for (int sweep = 0; sweep < max_sweeps; sweep++) {
         long rotations = 0;
@@ -66,7 +71,7 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
             }
             for (ptrdiff_t q = p + 1; q < n; q++) {
                 double ap = a[p], aq = a[q];
-                if (aq == 0) continue;
+                if (aq <= tiny2 || ap <= tiny2) continue;
                 double c = FL_TYPED(dot_double)(rows, Y + p * rows, Y + q * rows, K);
                 if (fabs(c) <= tol * sqrt(ap) * sqrt(aq)) continue;
                 double zeta = (aq - ap) / (2.0 * c);
