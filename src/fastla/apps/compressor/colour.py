@@ -20,10 +20,12 @@ RGB_ERROR_WEIGHT = (TO_RGB ** 2).sum(axis=0)
 
 
 def rgb_to_ycbcr(rgb):
-    """(H, W, 3) RGB, any real dtype -> three float64 planes Y, Cb, Cr."""
-    x = np.asarray(rgb, dtype=np.float64)
-    out = x @ TO_YCBCR.T + OFFSET
-    return [np.ascontiguousarray(out[..., c]) for c in range(3)]
+    """(H, W, 3) RGB, any real dtype -> three float32 planes Y, Cb, Cr (channel
+    by channel: a (H, W, 3) @ (3, 3) product would run as millions of tiny ones)."""
+    r, g, b = (np.asarray(rgb[..., c], dtype=np.float32) for c in range(3))
+    return [np.ascontiguousarray(TO_YCBCR[i, 0].astype(np.float32) * r + TO_YCBCR[i, 1].astype(np.float32) * g
+                                 + TO_YCBCR[i, 2].astype(np.float32) * b + np.float32(OFFSET[i]))
+            for i in range(3)]
 
 
 def ycbcr_to_rgb(y, cb, cr):
@@ -33,5 +35,7 @@ def ycbcr_to_rgb(y, cb, cr):
 
 
 def luma(rgb):
-    """The Y plane of an RGB image (float64), for the gray mode."""
-    return rgb_to_ycbcr(rgb)[0]
+    """The Y plane of an RGB image (float32), for the gray mode."""
+    r, g, b = (np.asarray(rgb[..., c], dtype=np.float32) for c in range(3))
+    return TO_YCBCR[0, 0].astype(np.float32) * r + TO_YCBCR[0, 1].astype(np.float32) * g \
+        + TO_YCBCR[0, 2].astype(np.float32) * b

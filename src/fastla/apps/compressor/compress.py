@@ -97,9 +97,13 @@ class _Plane:
 
     def __init__(self, values, weight, random_state):
         self.values = np.ascontiguousarray(values, dtype=np.float32)
-        v64 = np.asarray(values, dtype=np.float64)
-        self.total = float(np.square(v64).sum())
-        self.energy = float(np.square(v64 - v64.mean()).sum())  # of the mean-centred plane
+        total = mean = 0.0
+        for rows in np.array_split(self.values, max(1, len(self.values) // 256)):  # float64 sums, in slices
+            total += float(np.square(rows, dtype=np.float64).sum())
+            mean += float(rows.sum(dtype=np.float64))
+        mean /= max(self.values.size, 1)
+        self.total = total
+        self.energy = max(total - self.values.size * mean * mean, 0.0)  # of the mean-centred plane
         self.weight = weight
         self.random_state = random_state
         self.U = self.s = self.Vt = None
@@ -109,11 +113,23 @@ class _Plane:
         return min(self.values.shape)
 
     def ensure(self, k):
-        """Makes sure the first min(k, full) triplets are known."""
-        k = min(k, self.full)
-        if self.s is None or len(self.s) < k:
-            self.U, self.s, self.Vt = truncated_svd(self.values, max(k, 1), self.random_state)
-            self.s = self.s.astype(np.float64)
+        """Makes sure the first min(k, full) triplets are known. More triplets
+        than known come from the remainder A - U S Vt (deflation): one product
+        and a small randomized SVD, instead of starting again."""
+        k = min(max(k, 1), self.full)
+        if self.s is not None and len(self.s) >= k:
+            return
+        have = 0 if self.s is None else len(self.s)
+        if have == 0 or k > 0.6 * self.full:
+            U, s, Vt = truncated_svd(self.values, k, self.random_state)
+            self.U, self.s, self.Vt = U, s.astype(np.float64), Vt
+            return
+        rest = self.values - fastla.matmul(self.U * self.s.astype(np.float32), self.Vt)
+        U, s, Vt = truncated_svd(rest, k - have, self.random_state)
+        order = np.argsort(-np.concatenate([self.s, s]), kind="stable")
+        self.U = np.ascontiguousarray(np.hstack([self.U, U])[:, order])
+        self.s = np.concatenate([self.s, s.astype(np.float64)])[order]
+        self.Vt = np.ascontiguousarray(np.vstack([self.Vt, Vt])[order])
 
     def left_after(self, k):
         """The predicted squared error (summed over pixels) at rank k."""
@@ -147,7 +163,7 @@ class _Job:
         h, w = arr.shape[:2]
         self.height, self.width = h, w
         self.channels = 1 if mode == "gray" else arr.shape[2]
-        x = arr.astype(np.float64)
+        x = arr  # the planes are made float32 one at a time
         if mode == "gray":
             planes, weights = [x if x.ndim == 2 else colour.luma(x[..., :3])], [1.0]
             self.reference = np.clip(np.rint(planes[0]), 0, 255).astype(np.uint8)
@@ -178,9 +194,13 @@ class _Job:
         A plane whose known triplets all get taken is factorised further."""
         budget = min(budget, 3 * self.max_rank)
         planes = self.planes[:3]
-        # a first guess with room to spare (photos give luma 60-80% of the budget)
-        known = [budget * 4 // 5, budget // 4, budget // 4]
-        for _ in range(12):  # each round grows a short plane's triplets by half
+        # a first guess: photos give luma 60-75% of the budget. Chroma gets
+        # room to spare (a third each): a randomized SVD's fixed cost (passes
+        # over the plane) dominates at small rank, so asking for 50 costs
+        # little more than 25, less than growing later. A plane found short
+        # grows by deflation.
+        known = [budget * 3 // 4, budget // 3 + 1, budget // 3 + 1]
+        for _ in range(40):  # each round grows a short plane's triplets by a quarter
             for p, k in zip(planes, known):
                 p.ensure(max(k, 1))
             gains = np.concatenate([p.weight * np.square(p.s) for p in planes])
@@ -190,7 +210,7 @@ class _Job:
             short = [i for i, p in enumerate(planes) if ranks[i] == len(p.s) < p.full]
             if not short:
                 return ranks
-            known = [len(p.s) * 3 // 2 + 1 if i in short else len(p.s) for i, p in enumerate(planes)]
+            known = [len(p.s) + max(8, len(p.s) // 4) if i in short else len(p.s) for i, p in enumerate(planes)]
         return ranks
 
     # ---- building -------------------------------------------------------------
