@@ -189,8 +189,7 @@ def _pyplot():
 
 
 def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_rank=200):
-    """Three PNG files: <prefix>-spectrum.png (singular values of each centred
-    plane), <prefix>-psnr.png (PSNR against rank, rgb and ycbcr, and JPEG at the
+    """Three PNG files: <prefix>-spectrum.png (singular values of each plane), <prefix>-psnr.png (PSNR against rank, rgb and ycbcr, and JPEG at the
     same size when rows are given) and <prefix>-grid.png (the original and the
     reconstructions at `ranks`). Returns the paths."""
     plt = _pyplot()
@@ -206,8 +205,8 @@ def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_ran
         p.ensure(min(max_rank, p.full))
         ax.semilogy(np.arange(1, len(p.s) + 1), p.s, label=name)
     ax.set_xlabel("index i")
-    ax.set_ylabel("singular value $\\sigma_i$ (mean-centred plane)")
-    ax.set_title("Singular value spectrum")
+    ax.set_ylabel("singular value $\\sigma_i$")
+    ax.set_title("Singular values of each plane ($\\sigma_1$ carries its mean)")
     ax.legend()
     paths.append(_save(fig, f"{prefix}-spectrum.png", plt))
 
@@ -230,7 +229,8 @@ def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_ran
     ax.legend()
     paths.append(_save(fig, f"{prefix}-psnr.png", plt))
 
-    fig, axes = plt.subplots(1, len(ranks) + 1, figsize=(3.2 * (len(ranks) + 1), 3.4))
+    aspect = job.height / job.width
+    fig, axes = plt.subplots(1, len(ranks) + 1, figsize=(3.2 * (len(ranks) + 1), 3.2 * aspect + 0.7))
     axes[0].imshow(job.reference, cmap="gray" if job.reference.ndim == 2 else None)
     axes[0].set_title(f"original\n{job.reference.nbytes / 1024:.0f} KiB raw")
     for ax, k in zip(axes[1:], ranks):
@@ -240,12 +240,12 @@ def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_ran
                      f"{c.nbytes / 1024:.0f} KiB, {c.psnr(job.reference):.1f} dB")
     for ax in axes:
         ax.axis("off")
-    paths.append(_save(fig, f"{prefix}-grid.png", plt))
+    paths.append(_save(fig, f"{prefix}-grid.png", plt, dpi=90))
     return paths
 
 
-def _save(fig, path, plt):
+def _save(fig, path, plt, dpi=100):
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
