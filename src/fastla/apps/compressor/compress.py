@@ -73,15 +73,17 @@ def compress(img, rank=None, target_psnr=None, energy=None, mode="ycbcr",
     return job.build_target(target)
 
 
-def truncated_svd(A, k, random_state=0):
-    """The k largest singular triplets of A: fastla.randomized_svd while k is
-    well below min(m, n) (it needs a few passes over A with k + 10 columns),
-    fastla.svd otherwise (on small or nearly full-rank problems it is faster)."""
+def truncated_svd(A, k, random_state=0, n_iter=4):
+    """The k largest singular triplets of the finite A: fastla.randomized_svd
+    while k is well below min(m, n) (it needs 2 n_iter + 2 passes over A with
+    k + 10 columns), fastla.svd otherwise (on small or nearly full-rank
+    problems it is faster)."""
     m, n = A.shape
     k = min(k, m, n)
     if min(m, n) > 48 and k + OVERSAMPLES <= 0.6 * min(m, n):
-        return fastla.randomized_svd(A, k, n_oversamples=OVERSAMPLES, n_iter=4, random_state=random_state)
-    U, s, Vt = fastla.svd(A)
+        return fastla.randomized_svd(A, k, n_oversamples=OVERSAMPLES, n_iter=n_iter,
+                                     random_state=random_state, check_finite=False)
+    U, s, Vt = fastla.svd(A, check_finite=False)
     return U[:, :k], s[:k], Vt[:k]
 
 
@@ -95,13 +97,19 @@ class _Plane:
     brightness, modulated by row and column. The energy criterion is measured
     against the mean-centred plane, where the mean cannot dominate."""
 
-    def __init__(self, values, weight, random_state):
+    def __init__(self, values, weight, random_state, n_iter=4):
+        if values.dtype == np.uint8:  # exact sums from the histogram
+            counts = np.bincount(values.ravel(), minlength=256).astype(np.float64)
+            levels = np.arange(256, dtype=np.float64)
+            total, mean = float(counts @ levels ** 2), float(counts @ levels)
         self.values = np.ascontiguousarray(values, dtype=np.float32)
-        total = mean = 0.0
-        for rows in np.array_split(self.values, max(1, len(self.values) // 256)):  # float64 sums, in slices
-            total += float(np.square(rows, dtype=np.float64).sum())
-            mean += float(rows.sum(dtype=np.float64))
+        if values.dtype != np.uint8:
+            total = mean = 0.0
+            for rows in np.array_split(self.values, max(1, len(self.values) // 256)):  # float64 sums
+                total += float(np.square(rows, dtype=np.float64).sum())
+                mean += float(rows.sum(dtype=np.float64))
         mean /= max(self.values.size, 1)
+        self.n_iter = n_iter
         self.total = total
         self.energy = max(total - self.values.size * mean * mean, 0.0)  # of the mean-centred plane
         self.weight = weight
@@ -121,11 +129,11 @@ class _Plane:
             return
         have = 0 if self.s is None else len(self.s)
         if have == 0 or k > 0.6 * self.full:
-            U, s, Vt = truncated_svd(self.values, k, self.random_state)
+            U, s, Vt = truncated_svd(self.values, k, self.random_state, self.n_iter)
             self.U, self.s, self.Vt = U, s.astype(np.float64), Vt
             return
         rest = self.values - fastla.matmul(self.U * self.s.astype(np.float32), self.Vt)
-        U, s, Vt = truncated_svd(rest, k - have, self.random_state)
+        U, s, Vt = truncated_svd(rest, k - have, self.random_state, self.n_iter)
         order = np.argsort(-np.concatenate([self.s, s]), kind="stable")
         self.U = np.ascontiguousarray(np.hstack([self.U, U])[:, order])
         self.s = np.concatenate([self.s, s.astype(np.float64)])[order]
@@ -176,7 +184,10 @@ class _Job:
         if self.channels == 4:
             planes.append(x[..., 3])
             weights.append(1.0)
-        self.planes = [_Plane(p, wt, random_state) for p, wt in zip(planes, weights)]
+        # chroma spectra fall fast (few power iterations needed to separate
+        # them; Halko, Martinsson & Tropp 2011, section 4.5); luma and RGB need four
+        n_iters = [4, 2, 2] if mode == "ycbcr" else [4] * 3
+        self.planes = [_Plane(p, wt, random_state, it) for p, wt, it in zip(planes, weights, n_iters + [4])]
         self.colour_planes = 3 if mode == "ycbcr" else len(planes) - (self.channels == 4)
         self.max_rank = min(h, w)
 
