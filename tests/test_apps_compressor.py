@@ -69,6 +69,22 @@ def test_sep_filter_reads_strided_views():
         np.testing.assert_allclose(_core.sep_filter(view, taps), _core.sep_filter(view.copy(), taps), atol=1e-13)
 
 
+def test_sep_filter_same_with_any_number_of_threads():
+    import fastla
+
+    a = np.random.default_rng(2).standard_normal((500, 900)).astype(np.float32)  # enough work for threads
+    taps = metrics.gaussian_taps()
+    before = fastla.get_num_threads()
+    try:
+        fastla.set_num_threads(1)
+        one = _core.sep_filter(a, taps)
+        fastla.set_num_threads(3)
+        three = _core.sep_filter(a, taps)
+    finally:
+        fastla.set_num_threads(before)
+    assert np.array_equal(one, three)  # each row is computed the same way by whichever thread
+
+
 def test_sep_filter_bad_input():
     taps = metrics.gaussian_taps()
     with pytest.raises(ValueError, match="odd length"):
