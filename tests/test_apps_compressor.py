@@ -95,6 +95,8 @@ def test_sep_filter_bad_input():
         _core.sep_filter(np.zeros((4, 4), complex), taps)
     with pytest.raises(ValueError, match="NaN"):
         _core.sep_filter(np.zeros((4, 4)), [1.0, np.nan, 1.0])
+    with pytest.raises(ValueError, match="at most 4097"):
+        _core.sep_filter(np.zeros((4, 4)), np.ones(5001))
     assert _core.sep_filter(np.zeros((0, 5)), taps).shape == (0, 5)
 
 
@@ -481,3 +483,32 @@ def test_cli_compress_decompress_report(photo, tmp_path, capsys):
     assert cli.main(["decompress", str(tmp_path / "junk.fla")]) == 2
     assert "magic" in capsys.readouterr().err
     assert cli.main(["compress", str(src)]) == 2
+
+
+def test_charts_are_written(photo, tmp_path):
+    pytest.importorskip("matplotlib")
+    paths = report.save_charts(photo, str(tmp_path / "c"), ranks=(2, 6), max_rank=12)
+    assert [Path(p).name for p in paths] == ["c-spectrum.png", "c-psnr.png", "c-grid.png"]
+    for p in paths:
+        assert Path(p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_charts_without_matplotlib_say_what_to_install(photo, tmp_path, monkeypatch, capsys):
+    import sys
+
+    from fastla.apps.images import write_image
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    with pytest.raises(RuntimeError, match=r"fastla\[plot\]"):
+        report.save_charts(photo, str(tmp_path / "c"))
+    src = tmp_path / "p.png"
+    write_image(src, photo)
+    assert cli.main(["compress", str(src), "--charts", str(tmp_path / "c")]) == 1
+    assert "matplotlib" in capsys.readouterr().err
+
+
+def test_report_on_a_gray_image(photo):
+    gray = photo[..., 1].copy()
+    rows = report.quality_table(gray, ranks=(3,))
+    assert rows[0].ranks == (3,) and rows[0].rgb_rank is None
+    assert rows[0].jpeg_psnr is None or rows[0].jpeg_bytes <= rows[0].nbytes

@@ -11,6 +11,8 @@ def sep_filter(object image, object taps):
     cdef cnp.ndarray t = np.ascontiguousarray(np.asarray(taps, dtype=a.dtype))
     if t.ndim != 1 or t.shape[0] % 2 == 0:
         raise ValueError(f"sep_filter: taps has shape {np.shape(t)}; expected a 1-D array of odd length")
+    if t.shape[0] > 4097:  # FL_FILTER_MAX_TAPS in csrc/apps/filter_float.c
+        raise ValueError(f"sep_filter: {t.shape[0]} taps; at most 4097 are supported")
     if not np.isfinite(t).all():
         raise ValueError("sep_filter: taps contain NaN or Inf")
     cdef Py_ssize_t h = a.shape[0], w = a.shape[1], n = t.shape[0]
