@@ -189,8 +189,9 @@ def _pyplot():
 
 
 def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_rank=200):
-    """Three PNG files: <prefix>-spectrum.png (singular values of each plane), <prefix>-psnr.png (PSNR against rank, rgb and ycbcr, and JPEG at the
-    same size when rows are given) and <prefix>-grid.png (the original and the
+    """Three PNG files: <prefix>-spectrum.png (singular values of each plane),
+    <prefix>-psnr.png (PSNR against rank, and against file size beside JPEG
+    when rows are given; rgb and ycbcr modes) and <prefix>-grid.png (the original and the
     reconstructions at `ranks`). Returns the paths."""
     plt = _pyplot()
     arr = as_array(img, "save_charts", channels=(1, 3, 4))
@@ -210,23 +211,28 @@ def save_charts(img, prefix, ranks=(5, 20, 80), mode="ycbcr", rows=None, max_ran
     ax.legend()
     paths.append(_save(fig, f"{prefix}-spectrum.png", plt))
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, (by_rank, by_size) = plt.subplots(1, 2, figsize=(11, 4))
     ks = sorted({k for k in np.unique(np.geomspace(1, min(max_rank, job.max_rank), 12).astype(int))})
     for m in (["rgb", "ycbcr"] if job.mode != "gray" else ["gray"]):
         j = job if m == job.mode else _Job(arr, m, 0)
         built = [j.build(k) for k in ks]
-        ax.plot([c.nbytes / 1024 for c in built], [metrics.psnr(j.reference, c.to_image()) for c in built],
-                "o-", label=f"SVD, {m} mode (rank 1 to {ks[-1]})")
+        psnrs = [metrics.psnr(j.reference, c.to_image()) for c in built]
+        by_rank.plot(ks, psnrs, "o-", label=f"SVD, {m} mode")
+        by_size.plot([c.nbytes / 1024 for c in built], psnrs, "o-", label=f"SVD, {m} mode (rank 1 to {ks[-1]})")
     if rows:
         pts = [(r.jpeg_bytes / 1024, r.jpeg_psnr) for r in rows if r.jpeg_bytes]
         if pts:
-            ax.plot(*zip(*pts), "s--", label="JPEG (Pillow)")
-    ax.set_xscale("log")
-    ax.set_xlabel("file size (KiB)")
-    ax.set_ylabel("PSNR (dB)")
-    ax.set_title("Quality against file size")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+            by_size.plot(*zip(*pts), "s--", label="JPEG (Pillow)")
+    by_rank.set_xscale("log")
+    by_rank.set_xlabel("rank k (ycbcr: the storage of k per plane)")
+    by_rank.set_title("PSNR against rank")
+    by_size.set_xscale("log")
+    by_size.set_xlabel("file size (KiB)")
+    by_size.set_title("PSNR against file size")
+    for ax in (by_rank, by_size):
+        ax.set_ylabel("PSNR (dB)")
+        ax.grid(True, alpha=0.3)
+        ax.legend()
     paths.append(_save(fig, f"{prefix}-psnr.png", plt))
 
     aspect = job.height / job.width
