@@ -22,6 +22,7 @@ import operator
 import numpy as np
 
 import fastla
+from fastla import ConvergenceError
 from fastla.apps.compressor import colour
 from fastla.apps.compressor.compressed import MODES, CompressedImage, PlaneFactors
 from fastla.apps.compressor.quantise import quantise
@@ -77,7 +78,21 @@ def truncated_svd(A, k, random_state=0, n_iter=4):
     """The k largest singular triplets of the finite A: fastla.randomized_svd
     while k is well below min(m, n) (it needs 2 n_iter + 2 passes over A with
     k + 10 columns), fastla.svd otherwise (on small or nearly full-rank
-    problems it is faster)."""
+    problems it is faster).
+
+    float32 first; if its Jacobi sweeps hit their cap (seen on exactly
+    rank-deficient planes, such as a two-valued alpha, where float32 rounding
+    leaves a cluster of tiny singular values), again in float64."""
+    try:
+        return _truncated_svd(A, k, random_state, n_iter)
+    except ConvergenceError:
+        if A.dtype != np.float32:
+            raise
+        U, s, Vt = _truncated_svd(A.astype(np.float64), k, random_state, n_iter)
+        return U.astype(np.float32), s, Vt.astype(np.float32)
+
+
+def _truncated_svd(A, k, random_state, n_iter):
     m, n = A.shape
     k = min(k, m, n)
     if min(m, n) > 48 and k + OVERSAMPLES <= 0.6 * min(m, n):
