@@ -460,10 +460,13 @@ def test_jpeg_at_size_is_the_closest_below(photo):
 
 
 def test_report_table_and_verdict(photo):
-    rows = report.quality_table(photo, ranks=(2, 6))
+    rows = report.quality_table(photo, ranks=(6, 2))
     assert [r.rank for r in rows] == [2, 6]
     for r in rows:
         assert r.nbytes == compress(photo, rank=r.rank).nbytes
+        if r.rgb_rank is not None:
+            assert compress(photo, rank=r.rgb_rank, mode="rgb").nbytes <= r.nbytes < compress(
+                photo, rank=r.rgb_rank + 1, mode="rgb").nbytes
         assert r.ratio == pytest.approx(photo.nbytes / r.nbytes)
         assert r.jpeg_bytes is None or r.jpeg_bytes <= r.nbytes
         assert r.rgb_psnr is None or r.rgb_psnr < r.psnr

@@ -63,13 +63,13 @@ def jpeg_at_size(img, nbytes):
     return best[0], len(best[1]), decoded
 
 
-def _rgb_at_size(job, nbytes, near):
+def _rgb_at_size(arr, nbytes, near):
     """The largest rgb-mode rank whose file is at most nbytes, searched from
     near / 3 to 2 near + 2 (the ycbcr knob near stores as many components)."""
-    lo, hi, best = max(1, near // 3), min(job.max_rank, 2 * near + 2), None
+    lo, hi, best = max(1, near // 3), min(min(arr.shape[:2]), 2 * near + 2), None
     while lo <= hi:
         k = (lo + hi) // 2
-        c = job.build(k)
+        c = _Job(arr, "rgb", 0).build(k)
         if c.nbytes <= nbytes:
             best, lo = c, k + 1
         else:
@@ -83,17 +83,20 @@ def quality_table(img, ranks=DEFAULT_RANKS, mode="ycbcr", compare_rgb=True, comp
     arr = as_array(img, "quality_table", channels=(1, 3, 4))
     if arr.ndim == 3 and arr.shape[2] == 4:
         arr = arr[..., :3]  # JPEG has no alpha: compare on colour alone
+    # a fresh job per file, so that each row is exactly what compress(img, rank=k)
+    # gives (a shared one would reuse triplets found for another rank)
     job = _Job(arr, mode, 0)
-    rgb_job = _Job(arr, "rgb", 0) if compare_rgb and job.mode == "ycbcr" else None
+    compare_rgb = compare_rgb and job.mode == "ycbcr"
     rows = []
     for k in sorted({min(int(k), job.max_rank) for k in ranks}):
+        job = _Job(arr, mode, 0)
         c = job.build(k)
         out = c.to_image()
         ref = job.reference
         row = Row(k, c.ranks, c.nbytes, ref.nbytes / c.nbytes, metrics.psnr(ref, out),
                   _ssim_or_nan(ref, out), None, None, None, None, None, None)
-        if rgb_job is not None:
-            r = _rgb_at_size(rgb_job, c.nbytes, k)
+        if compare_rgb:
+            r = _rgb_at_size(arr, c.nbytes, k)
             if r is not None:
                 row.rgb_rank, row.rgb_psnr = r.rank, metrics.psnr(ref, r.to_image())
         if compare_jpeg:
@@ -128,8 +131,9 @@ def verdict(rows):
     return f"Mixed: JPEG is from {-max(gaps):.1f} dB worse to {max(gaps):.1f} dB better at equal size."
 
 
-def format_table(rows, mode="ycbcr", console=None):
-    """The table as text (rich when it can draw; plain columns otherwise)."""
+def table_cells(rows):
+    """(headers, body): the table's column names and its rows as strings; the
+    rgb columns are left out when no row has them (gray or rgb mode)."""
     headers = ["rank", "ranks", "bytes", "ratio", "PSNR dB", "SSIM", "rgb: rank", "rgb PSNR",
                "JPEG q", "JPEG bytes", "JPEG PSNR", "JPEG SSIM"]
     fmt = lambda v, f: "-" if v is None else format(v, f)  # noqa: E731
@@ -139,6 +143,12 @@ def format_table(rows, mode="ycbcr", console=None):
              fmt(r.jpeg_ssim, ".3f")] for r in rows]
     if all(r.rgb_rank is None for r in rows):
         headers, body = headers[:6] + headers[8:], [b[:6] + b[8:] for b in body]
+    return headers, body
+
+
+def format_table(rows):
+    """The table as plain text, right-aligned columns."""
+    headers, body = table_cells(rows)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths)) for b in body]
@@ -146,7 +156,7 @@ def format_table(rows, mode="ycbcr", console=None):
 
 
 def print_report(rows, mode, file=None):
-    """The table (rich, when available), the legend and the verdict."""
+    """The table (drawn by rich), the legend and the verdict."""
     import sys
 
     file = file or sys.stdout
@@ -154,25 +164,19 @@ def print_report(rows, mode, file=None):
         from rich.console import Console
         from rich.table import Table
     except ImportError:  # rich is a dependency; plain text if it is broken
-        print(format_table(rows, mode), file=file)
+        print(format_table(rows), file=file)
     else:
-        text = format_table(rows, mode).splitlines()
-        table = Table(title=f"SVD compression ({mode}) vs JPEG at the same size", show_lines=False)
-        for h in text[0].split("  "):
-            if h.strip():
-                table.add_column(h.strip(), justify="right")
-        for r in _cells(rows):
-            table.add_row(*r)
+        headers, body = table_cells(rows)
+        table = Table(title=f"SVD compression ({mode}) vs JPEG at the same size")
+        for h in headers:
+            table.add_column(h, justify="right")
+        for cells in body:
+            table.add_row(*cells)
         Console(file=file, width=160).print(table)
     print("ranks: per plane (Y/Cb/Cr in ycbcr mode); ratio: raw uint8 bytes / file bytes; "
           "rgb: the rgb-mode rank and PSNR of the largest file no bigger; JPEG: Pillow, the "
           "highest quality whose file is no bigger.", file=file)
     print(verdict(rows), file=file)
-
-
-def _cells(rows):
-    text = format_table(rows).splitlines()[1:]
-    return [[c for c in line.split("  ") if c.strip()] for line in text]
 
 
 # ---- charts ------------------------------------------------------------------------
