@@ -81,3 +81,9 @@ cdef extern from "fastla.h" nogil:
     int fl_ladder_usable(int step)
     int fl_ladder_run(int step, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t lda,
                       const double *B, Py_ssize_t ldb, double *C, Py_ssize_t ldc)
+
+cdef extern from "apps/filter_float.h" nogil:
+    int fl_sep_filter_f64(Py_ssize_t h, Py_ssize_t w, const double *src, Py_ssize_t rs, Py_ssize_t cs,
+                          const double *taps, Py_ssize_t ntaps, double *dst, Py_ssize_t ld)
+    int fl_sep_filter_f32(Py_ssize_t h, Py_ssize_t w, const float *src, Py_ssize_t rs, Py_ssize_t cs,
+                          const float *taps, Py_ssize_t ntaps, float *dst, Py_ssize_t ld)

@@ -368,6 +368,49 @@ def _randomized_svd_case(m, n, k):
                 values={"*": lambda r: r[1]})
 
 
+# ---- the image compressor ------------------------------------------------------------
+
+def _photo_like(height, width, seed=12):
+    """A deterministic stand-in for a photo: smooth shapes at a few scales, edges
+    and sensor noise, uint8 RGB. The SVD's cost does not depend on the content."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    y, x = y / height, x / width
+    img = np.zeros((height, width, 3), np.float32)
+    for scale in (1, 3, 9, 27):
+        a, b, ph = rng.uniform(0.5, 2, 3), rng.uniform(0.5, 2, 3), rng.uniform(0, 6.3, 3)
+        for c in range(3):
+            img[..., c] += 60 / scale ** 0.5 * np.sin(scale * (a[c] * 6 * x + b[c] * 4 * y) + ph[c])
+    img += 40 * ((x - 0.4) ** 2 + (y - 0.6) ** 2 < 0.05)[..., None]  # a disc: a sharp edge
+    img += rng.normal(0, 4, img.shape).astype(np.float32)
+    return np.clip(img + 110, 0, 255).astype(np.uint8)
+
+
+def _compress_case(height, width, k):
+    """compress() at rank k beside the randomized SVD of the three channels by
+    scikit-learn (as a user would call it: the channels as float64, and as
+    float32) and by fastla; "fastla + save" also encodes the file."""
+    from fastla.apps.compressor import compress
+
+    def build():
+        img = _photo_like(height, width)
+        return {"img": img, "f64": [img[..., c].astype(np.float64) for c in range(3)],
+                "f32": [img[..., c].astype(np.float32) for c in range(3)]}
+
+    impls = {"fastla": lambda a: compress(a["img"], rank=k),
+             "fastla rgb": lambda a: compress(a["img"], rank=k, mode="rgb"),
+             "fastla + save": lambda a: compress(a["img"], rank=k).to_bytes(),
+             "fastla rsvd x3": lambda a: [fastla.randomized_svd(c, k, random_state=0) for c in a["f32"]]}
+    try:
+        from sklearn.utils.extmath import randomized_svd as sk_randomized_svd
+
+        impls["sklearn rsvd x3"] = lambda a: [sk_randomized_svd(c, k, random_state=0) for c in a["f64"]]
+        impls["sklearn rsvd x3 f32"] = lambda a: [sk_randomized_svd(c, k, random_state=0) for c in a["f32"]]
+    except ImportError:
+        pass
+    return Case("compressor", f"compress {width}x{height} RGB at rank {k}", build, impls, quick=False)
+
+
 def cases(family=None, quick=False):
     """The registered cases, optionally of one family and only the quick ones."""
     every = [
@@ -405,6 +448,8 @@ def cases(family=None, quick=False):
         _recommender_case(20_000, 20, quick=True),
         _recommender_case(1_000_000, 1),
         _recommender_case(1_000_000, 1_000),
+        _compress_case(1080, 1920, 50),
+        _compress_case(3000, 4000, 50),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 

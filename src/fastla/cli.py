@@ -1,4 +1,5 @@
-"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`, `fastla recommend`."""
+"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`, `fastla recommend`,
+`fastla compress`, `fastla decompress`."""
 
 import argparse
 import json
@@ -157,6 +158,96 @@ def format_recommendations(rec, seed, items, explain=False):
     return "\n".join(lines)
 
 
+# ---- the image compressor: fastla compress / fastla decompress ----------------------
+
+def cmd_compress(args):
+    """An image to a .fla file (-k, --target-psnr or --energy), and/or the report
+    against JPEG at the same size (--report, --charts)."""
+    import os
+
+    from fastla.apps.compressor import compress, report
+    from fastla.apps.images import read_image
+
+    knobs = [k for k in (args.k, args.target_psnr, args.energy) if k is not None]
+    if len(knobs) > 1:
+        print("fastla compress: give one of -k, --target-psnr, --energy", file=sys.stderr)
+        return 2
+    if not knobs and not (args.report or args.charts):
+        print("fastla compress: give -k, --target-psnr or --energy (or --report)", file=sys.stderr)
+        return 2
+    try:
+        img = read_image(args.image, channels=(1, 3, 4))
+        if knobs:
+            c = compress(img, rank=args.k, target_psnr=args.target_psnr, energy=args.energy, mode=args.mode)
+            out = args.output or os.path.splitext(args.image)[0] + ".fla"
+            size = c.save(out)
+            ref = c.reference(img)
+            names = {"ycbcr": "Y/Cb/Cr", "rgb": "R/G/B", "gray": "gray"}[c.mode] + ("/A" if c.channels == 4 else "")
+            ssim = _ssim_text(c, img)
+            print(f"wrote {out}: {size:,} bytes, {ref.nbytes / size:.1f}x smaller than the raw "
+                  f"{ref.nbytes:,}; ranks {names} {'/'.join(map(str, c.ranks))}; "
+                  f"PSNR {c.psnr(img):.2f} dB{ssim}")
+        rows = None
+        if args.report:
+            ranks = [int(r) for r in args.ranks.split(",")] if args.ranks else report.DEFAULT_RANKS
+            rows = report.quality_table(img, ranks=ranks, mode=args.mode)
+            report.print_report(rows, args.mode)
+        if args.charts:
+            for path in report.save_charts(img, args.charts, mode=args.mode, rows=rows):
+                print(f"saved {path}")
+    except RuntimeError as e:  # charts without matplotlib
+        print(f"fastla compress: {e}", file=sys.stderr)
+        return 1
+    except (ValueError, TypeError, OSError) as e:
+        print(f"fastla compress: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _ssim_text(c, img):
+    try:
+        return f", SSIM {c.ssim(img):.3f}"
+    except ValueError:  # smaller than SSIM's window
+        return ""
+
+
+def cmd_decompress(args):
+    """A .fla file back to an image (format from the output's extension)."""
+    import os
+
+    from fastla.apps.compressor import load
+    from fastla.apps.images import write_image
+
+    try:
+        c = load(args.file)
+        out = args.output or os.path.splitext(args.file)[0] + ".png"
+        write_image(out, c.to_image())
+    except (ValueError, OSError) as e:
+        print(f"fastla decompress: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: {c.width}x{c.height}, {c.mode} mode, ranks {'/'.join(map(str, c.ranks))}")
+    return 0
+
+
+def add_compressor_commands(sub):
+    p = sub.add_parser("compress", help="an image as a low-rank .fla file (SVD), with an honest report")
+    p.add_argument("image", help="a PNG, JPEG or other image Pillow reads")
+    p.add_argument("-k", type=int, help="rank: components per colour plane (ycbcr: the same storage, shared out)")
+    p.add_argument("--target-psnr", type=float, metavar="DB", help="the smallest rank reaching this PSNR")
+    p.add_argument("--energy", type=float, metavar="F", help="keep this fraction of each plane's energy")
+    p.add_argument("--mode", choices=["ycbcr", "rgb", "gray"], default="ycbcr", help="default ycbcr")
+    p.add_argument("-o", "--output", metavar="FILE", help="the .fla file (default: the image's name)")
+    p.add_argument("--report", action="store_true", help="a table over ranks next to JPEG at the same size")
+    p.add_argument("--ranks", metavar="K,K,...", help="ranks for the report (default 5,10,20,40,80)")
+    p.add_argument("--charts", metavar="PREFIX", help="save spectrum, PSNR and grid charts (needs matplotlib)")
+    p.set_defaults(func=cmd_compress)
+
+    p = sub.add_parser("decompress", help="a .fla file back to an image")
+    p.add_argument("file", help="a .fla file")
+    p.add_argument("-o", "--output", metavar="FILE", help="the image to write (default: <file>.png)")
+    p.set_defaults(func=cmd_decompress)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="fastla", description="Linear algebra kernels in hand-written C, with plain-Python twins."
@@ -173,7 +264,7 @@ def build_parser():
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
-    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender")
+    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender, compressor")
     p.add_argument("--quick", action="store_true", help="only the small cases")
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
     p.add_argument("--plot", metavar="FILE", help="also save a chart (PNG; needs matplotlib)")
@@ -186,6 +277,8 @@ def build_parser():
     p.add_argument("--explain", action="store_true", help="show which features make each song close")
     p.add_argument("--diversity", type=float, default=0.0, help="0 to 1: trade closeness for variety (MMR)")
     p.set_defaults(func=cmd_recommend)
+
+    add_compressor_commands(sub)
     return parser
 
 

@@ -14,3 +14,8 @@ from fastla.naive.vector import cosine_similarity, dot, norm, top_k
 
 __all__ = ["dot", "norm", "cosine_similarity", "top_k", "matmul", "power_iteration", "eigh",
            "svd"]
+
+# The image compressor's twin (fastla.apps.compressor): rank-k of a small gray image.
+from fastla.naive.compress import compress_gray  # noqa: E402
+
+__all__ += ["compress_gray"]
