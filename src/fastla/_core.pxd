@@ -77,3 +77,18 @@ cdef extern from "fastla.h" nogil:
     int fl_ladder_usable(int step)
     int fl_ladder_run(int step, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t lda,
                       const double *B, Py_ssize_t ldb, double *C, Py_ssize_t ldc)
+
+cdef extern from "apps/composite.h" nogil:
+    ctypedef struct fl_px_op:
+        int op
+        int dst, a, b, mask
+        int mode, alpha
+        float m[12]
+        double g[4]
+        const unsigned char *lut
+        const unsigned char *lut2
+        unsigned char color[3]
+    int FL_PX_MAX_OPS
+    int fl_px_run(Py_ssize_t h, Py_ssize_t w, int c, const unsigned char *src, Py_ssize_t rs, int c2,
+                  const unsigned char *src2, Py_ssize_t rs2, unsigned char *dst, Py_ssize_t rd,
+                  const fl_px_op *ops, int nops, int out, int nthreads)
