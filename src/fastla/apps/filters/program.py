@@ -145,10 +145,12 @@ class Program:
         source is a Value or a Solid-colour Value made by `solid_color`."""
         if isinstance(source, SolidColor) and mode in SEPARABLE:
             return self.lut(backdrop, mode_lut(mode, source.color, alpha))
-        if isinstance(source, SolidColor):
-            source = self.solid(source.color)
-        rb, rs = self.bytes_of(backdrop), self.bytes_of(source)
+        rb = self.bytes_of(backdrop)
         dst = self._reg()
+        if isinstance(source, SolidColor):  # non-separable with one colour: C tabulates it
+            self._emit(OP_NONSEP, dst, rb, -1, mode=NONSEP_CODES[mode], alpha=alpha, color=source.color)
+            return Value(dst)
+        rs = self.bytes_of(source)
         if mode in SEPARABLE:
             self._emit(OP_TABLE2, dst, rb, rs, lut=mode_table(mode, alpha))
         else:

@@ -1,0 +1,226 @@
+/* composite_tmpl.h: the stages of a filter program on one block of pixels, and the
+ * row loop. Included once per ISA (composite.c: generic, composite_avx2.c: AVX2),
+ * with FL_PX_ROWS naming the row function; the loops are plain C over planes that
+ * the compiler vectorises for the ISA at hand.
+ *
+ * A block is up to FL_PX_BLOCK pixels of one row, split into planes (R, G, B) in
+ * register 0. Each stage runs over the whole block, and the output register is
+ * interleaved back with alpha copied from the input. Every stage rounds to uint8
+ * as the Pillow operation it stands for. */
+#include "composite_job.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    uint8_t rgb[FL_PX_REGS][3][FL_PX_BLOCK];
+    uint8_t mask[FL_PX_MASKS][FL_PX_BLOCK];
+} fl_px_regs;
+
+/* (v + 127) / 255 rounded, as Pillow's DIV255 (Image.composite). */
+static inline int px_div255(int v)
+{
+    int t = v + 128;
+    return ((t >> 8) + t) >> 8;
+}
+
+static void px_lut(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    for (int c = 0; c < 3; c++) {
+        const uint8_t *restrict lut = op->lut + 256 * c;
+        const uint8_t *a = R->rgb[op->a][c];
+        uint8_t *d = R->rgb[op->dst][c];
+        for (ptrdiff_t i = 0; i < n; i++) d[i] = lut[a[i]];
+    }
+}
+
+/* Pillow's ImagingConvertMatrix: float products summed left to right, + 0.5, then
+ * truncated into 0..255 (v + 0.5f in float equals Pillow's double-then-float,
+ * since the double sum is exact). */
+static void px_matrix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    const float *m = op->m;
+    const uint8_t *r = R->rgb[op->a][0], *g = R->rgb[op->a][1], *b = R->rgb[op->a][2];
+    uint8_t tmp[3][FL_PX_BLOCK];
+    for (int c = 0; c < 3; c++) {
+        const float m0 = m[4 * c], m1 = m[4 * c + 1], m2 = m[4 * c + 2], m3 = m[4 * c + 3];
+        uint8_t *t = tmp[c];
+        for (ptrdiff_t i = 0; i < n; i++) {
+            float v = m0 * (float)r[i] + m1 * (float)g[i] + m2 * (float)b[i] + m3 + 0.5f;
+            v = v < 0.0f ? 0.0f : v;
+            v = v > 255.0f ? 255.0f : v;
+            t[i] = (uint8_t)(int)v;
+        }
+    }
+    for (int c = 0; c < 3; c++) memcpy(R->rgb[op->dst][c], tmp[c], (size_t)n);
+}
+
+static void px_fill(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    for (int c = 0; c < 3; c++) memset(R->rgb[op->dst][c], op->color[c], (size_t)n);
+}
+
+/* pilgram's radial_gradient_mask: 255 (1 - (d / r - length) / (scale - length)),
+ * d the distance to the centre and r to the farthest corner, clipped and rounded.
+ * Computed in float (pilgram: float64), so a mask may differ by one level where
+ * the exact value is within float rounding of a half. */
+static void px_radial(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n, ptrdiff_t y, ptrdiff_t x0, ptrdiff_t h,
+                      ptrdiff_t w)
+{
+    const double length = op->g[0], scale = op->g[1], cx = op->g[2], cy = op->g[3];
+    uint8_t *d = R->mask[op->mask];
+    if (length >= 1.0 || scale <= 0.0) {
+        memset(d, length >= 1.0 ? 255 : 0, (size_t)n);
+        return;
+    }
+    const double left = (double)w * cx, right = (double)w * (1.0 - cx);
+    const double top = (double)h * cy, bottom = (double)h * (1.0 - cy);
+    const double rx = left > right ? left : right, ry = top > bottom ? top : bottom;
+    const double radius = sqrt(rx * rx + ry * ry);
+    const double base = scale - length > 0.001 ? scale - length : 0.001;
+    const double xstep = w > 1 ? (right + left) / (double)(w - 1) : 0.0;
+    const double ystep = h > 1 ? (bottom + top) / (double)(h - 1) : 0.0;
+    const double yv = (double)y * ystep - top;
+    /* v = A - B d: the mask before clipping, d in pixels */
+    const float A = (float)(255.0 * (1.0 + length / base)), B = (float)(255.0 / (radius * base));
+    const float yy = (float)(yv * yv), xs = (float)xstep, xl = (float)left;
+    float dist[FL_PX_BLOCK];
+    for (int i = 0; i < (int)n; i++) { /* int index: converts to float in SIMD */
+        const float xv = (float)((int)x0 + i) * xs - xl;
+        dist[i] = sqrtf(xv * xv + yy);
+    }
+    for (int i = 0; i < (int)n; i++) {
+        float v = A - B * dist[i];
+        v = v < 0.0f ? 0.0f : v;
+        v = v > 255.0f ? 255.0f : v;
+        d[i] = (uint8_t)(int)rintf(v); /* half to even, as numpy's round */
+    }
+}
+
+static void px_linear(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n, ptrdiff_t y, ptrdiff_t x0)
+{
+    const uint8_t row = op->lut[y];
+    const uint8_t *col = op->lut2 + x0;
+    uint8_t *d = R->mask[op->mask];
+    for (ptrdiff_t i = 0; i < n; i++) d[i] = col[i] < row ? col[i] : row;
+}
+
+/* Pillow's Image.composite(a, b, mask): b pasted over by a through the mask. */
+static void px_composite(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    const uint8_t *m = R->mask[op->mask];
+    for (int c = 0; c < 3; c++) {
+        const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
+        uint8_t *d = R->rgb[op->dst][c];
+        for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_div255(b[i] * (255 - m[i]) + a[i] * m[i]);
+    }
+}
+
+/* Pillow's Image.blend(a, b, alpha): a + alpha (b - a) in float, truncated. */
+static void px_mix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    const float alpha = op->m[0];
+    for (int c = 0; c < 3; c++) {
+        const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
+        uint8_t *d = R->rgb[op->dst][c];
+        for (ptrdiff_t i = 0; i < n; i++) {
+            float v = (float)a[i] + alpha * (float)((int)b[i] - (int)a[i]);
+            v = v < 0.0f ? 0.0f : v;
+            v = v > 255.0f ? 255.0f : v;
+            d[i] = (uint8_t)(int)v;
+        }
+    }
+}
+
+static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    const uint8_t *restrict table = op->lut; /* held in a register: the stores cannot move it */
+    for (int c = 0; c < 3; c++) {
+        const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
+        uint8_t *d = R->rgb[op->dst][c];
+        for (ptrdiff_t i = 0; i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
+    }
+}
+
+/* Hue, saturation, color, luminosity; with a solid colour as the source, hue and
+ * color read a table built once (see composite.c). Then the source alpha:
+ * B a / 255 + Cb (255 - a) / 255, each term truncated like ImageChops.multiply. */
+static void px_nonsep(const fl_px_op *op, const uint8_t *table, fl_px_regs *R, ptrdiff_t n)
+{
+    const uint8_t *br = R->rgb[op->a][0], *bg = R->rgb[op->a][1], *bb = R->rgb[op->a][2];
+    const int constant = op->b < 0;
+    const uint8_t *sr = R->rgb[constant ? op->a : op->b][0], *sg = R->rgb[constant ? op->a : op->b][1],
+                  *sb = R->rgb[constant ? op->a : op->b][2];
+    uint8_t *dr = R->rgb[op->dst][0], *dg = R->rgb[op->dst][1], *db = R->rgb[op->dst][2];
+    const int alpha = op->alpha;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const int cb[3] = {br[i], bg[i], bb[i]};
+        const int lum_b = fl_px_luma(cb[0], cb[1], cb[2]);
+        uint8_t out[3];
+        if (table && op->mode == FL_PX_HUE) {
+            int hi = cb[0] > cb[1] ? cb[0] : cb[1], lo = cb[0] < cb[1] ? cb[0] : cb[1];
+            hi = hi > cb[2] ? hi : cb[2], lo = lo < cb[2] ? lo : cb[2];
+            memcpy(out, table + 3 * ((hi - lo) * 256 + lum_b), 3);
+        } else if (table) {
+            memcpy(out, table + 3 * lum_b, 3);
+        } else {
+            const int cs[3] = {constant ? op->color[0] : sr[i], constant ? op->color[1] : sg[i],
+                               constant ? op->color[2] : sb[i]};
+            fl_px_nonsep_pixel(op->mode, cb, cs, lum_b, fl_px_luma(cs[0], cs[1], cs[2]), out);
+        }
+        if (alpha < 255) {
+            for (int k = 0; k < 3; k++) {
+                int v = out[k] * alpha / 255 + cb[k] * (255 - alpha) / 255;
+                out[k] = (uint8_t)(v > 255 ? 255 : v);
+            }
+        }
+        dr[i] = out[0], dg[i] = out[1], db[i] = out[2];
+    }
+}
+
+static void px_load(uint8_t planes[3][FL_PX_BLOCK], const uint8_t *p, int c, ptrdiff_t n)
+{
+    uint8_t *r = planes[0], *g = planes[1], *b = planes[2];
+    if (c == 3) {
+        for (ptrdiff_t i = 0; i < n; i++) r[i] = p[3 * i], g[i] = p[3 * i + 1], b[i] = p[3 * i + 2];
+    } else {
+        for (ptrdiff_t i = 0; i < n; i++) r[i] = p[4 * i], g[i] = p[4 * i + 1], b[i] = p[4 * i + 2];
+    }
+}
+
+static void px_block(const fl_px_job *J, fl_px_regs *R, ptrdiff_t y, ptrdiff_t x0, ptrdiff_t n)
+{
+    const uint8_t *in = J->src + y * J->rs + x0 * J->c;
+    px_load(R->rgb[0], in, J->c, n);
+    if (J->src2) px_load(R->rgb[1], J->src2 + y * J->rs2 + x0 * J->c2, J->c2, n);
+    for (int k = 0; k < J->nops; k++) { /* loop: the stages, in order */
+        const fl_px_op *op = &J->ops[k];
+        switch (op->op) {
+        case FL_PX_LUT: px_lut(op, R, n); break;
+        case FL_PX_MATRIX: px_matrix(op, R, n); break;
+        case FL_PX_FILL: px_fill(op, R, n); break;
+        case FL_PX_RADIAL: px_radial(op, R, n, y, x0, J->h, J->w); break;
+        case FL_PX_LINEAR: px_linear(op, R, n, y, x0); break;
+        case FL_PX_COMPOSITE: px_composite(op, R, n); break;
+        case FL_PX_MIX: px_mix(op, R, n); break;
+        case FL_PX_TABLE2: px_table2(op, R, n); break;
+        default: px_nonsep(op, J->tables[k], R, n); break;
+        }
+    }
+    uint8_t *o = J->dst + y * J->rd + x0 * J->c;
+    const uint8_t *r = R->rgb[J->out][0], *g = R->rgb[J->out][1], *b = R->rgb[J->out][2];
+    if (J->c == 4) {
+        for (ptrdiff_t i = 0; i < n; i++)
+            o[4 * i] = r[i], o[4 * i + 1] = g[i], o[4 * i + 2] = b[i], o[4 * i + 3] = in[4 * i + 3];
+    } else {
+        for (ptrdiff_t i = 0; i < n; i++) o[3 * i] = r[i], o[3 * i + 1] = g[i], o[3 * i + 2] = b[i];
+    }
+}
+
+void FL_PX_ROWS(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi)
+{
+    fl_px_regs R; /* about 26 KB: one per thread, on its stack */
+    for (ptrdiff_t y = lo; y < hi; y++)                          /* loop: rows of this band */
+        for (ptrdiff_t x0 = 0; x0 < J->w; x0 += FL_PX_BLOCK) /* loop: blocks of a row */
+            px_block(J, &R, y, x0, J->w - x0 < FL_PX_BLOCK ? J->w - x0 : FL_PX_BLOCK);
+}
