@@ -33,7 +33,8 @@ FUNCTIONS = ("grayscale", "sepia", "saturate", "hue-rotate", "invert", "brightne
 PER_CHANNEL = ("invert", "brightness", "contrast")
 CROSS_CHANNEL = ("grayscale", "sepia", "saturate", "hue-rotate")
 
-_STEP = re.compile(r"\s*([a-z-]+)\(\s*([-+0-9.eE]+)\s*(%|deg|turn|rad)?\s*\)\s*")
+_STEP = re.compile(r"\s*([a-z-]+)\(\s*([-+0-9.eE]+)\s*([a-z%]*)\s*\)\s*")
+_UNITS = ("", "%", "deg", "turn", "rad")
 
 
 def _amount(name: str, amount) -> float:
@@ -56,7 +57,15 @@ def parse(steps) -> list[tuple[str, float]]:
             m = _STEP.match(text, pos)
             if not m:
                 raise ValueError(f"css filter: cannot read {text[pos:]!r}; expected e.g. 'contrast(1.2) sepia(50%)'")
-            name, number, unit = m.group(1), float(m.group(2)), m.group(3)
+            name, unit = m.group(1), m.group(3)
+            if name not in FUNCTIONS:
+                raise ValueError(f"css filter: unknown function {name!r}; the functions are {', '.join(FUNCTIONS)}")
+            if unit not in _UNITS:
+                raise ValueError(f"css filter: unknown unit {unit!r} in {m.group(0).strip()!r}")
+            try:
+                number = float(m.group(2))
+            except ValueError:
+                raise ValueError(f"css filter: {m.group(2)!r} is not a number") from None
             if unit == "%":
                 number /= 100
             elif unit == "turn":
