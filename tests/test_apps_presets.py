@@ -227,7 +227,7 @@ def test_blend_modes_follow_the_spec(mode, rng, isa):
 
 
 @pytest.mark.parametrize("mode", PILGRAM_BLENDS)
-def test_blend_modes_match_pilgram(mode, rng):
+def test_blend_modes_match_pilgram(mode, rng, isa):
     pilgram = pytest.importorskip("pilgram")
     fn = getattr(pilgram.css.blending, mode.replace("-", "_"))
     # every (Cb, Cs) pair of bytes once, per channel

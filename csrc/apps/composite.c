@@ -103,7 +103,8 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
     }
     int ok = 1;
     switch (op->op) {
-    case FL_PX_LUT: case FL_PX_TABLE2: ok = op->lut != NULL; break;
+    case FL_PX_LUT: ok = op->lut != NULL; break;
+    case FL_PX_TABLE2: ok = op->lut != NULL && op->mode >= FL_PX_TABLE && op->mode <= FL_PX_HARD_LIGHT; break;
     case FL_PX_COMPOSITE: ok = op->mask >= 0 && op->mask < FL_PX_MASKS && (*masks >> op->mask & 1u); break;
     case FL_PX_MIX: ok = op->m[0] >= 0.0f && op->m[0] <= 1.0f; break;
     case FL_PX_NONSEP:

@@ -20,17 +20,20 @@ typedef enum {
     FL_PX_LINEAR = 4,    /* mask = min(lut[y], lut2[x])                      (lut: h bytes, lut2: w) */
     FL_PX_COMPOSITE = 5, /* dst = (a mask + b (255 - mask)) / 255, rounded */
     FL_PX_MIX = 6,       /* dst = trunc(a + m[0] (b - a)), in float */
-    FL_PX_TABLE2 = 7,    /* dst[c] = lut[256 a[c] + b[c]]                    (lut: 65536 bytes) */
+    FL_PX_TABLE2 = 7,    /* dst[c] = lut[256 a[c] + b[c]] (65536 bytes); mode: fl_px_arith */
     FL_PX_NONSEP = 8,    /* dst = mode(a backdrop, b source) at source alpha `alpha` */
     FL_PX_OPCODES = 9
 } fl_px_opcode;
+
+/* Blends of FL_PX_TABLE2 computed rather than looked up (the table must agree). */
+typedef enum { FL_PX_TABLE = 0, FL_PX_MULTIPLY = 1, FL_PX_SCREEN = 2, FL_PX_OVERLAY = 3, FL_PX_HARD_LIGHT = 4 } fl_px_arith;
 
 typedef enum { FL_PX_HUE = 0, FL_PX_SATURATION = 1, FL_PX_COLOR = 2, FL_PX_LUMINOSITY = 3 } fl_px_nonsep;
 
 typedef struct {
     int op;
     int dst, a, b, mask; /* register numbers (mask: a mask register) */
-    int mode, alpha;     /* FL_PX_NONSEP: fl_px_nonsep, source alpha 0..255 */
+    int mode, alpha;     /* FL_PX_NONSEP: fl_px_nonsep, source alpha 0..255; FL_PX_TABLE2: fl_px_arith */
     float m[12];         /* FL_PX_MATRIX: the matrix; FL_PX_MIX: m[0] is the weight */
     double g[4];         /* FL_PX_RADIAL: length, scale, centre x, centre y (fractions) */
     const uint8_t *lut;  /* FL_PX_LUT, FL_PX_TABLE2, FL_PX_LINEAR (rows) */

@@ -40,19 +40,26 @@ static void px_lut(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 static void px_matrix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 {
     const float *m = op->m;
+    const float m00 = m[0], m01 = m[1], m02 = m[2], m03 = m[3], m10 = m[4], m11 = m[5], m12 = m[6], m13 = m[7];
+    const float m20 = m[8], m21 = m[9], m22 = m[10], m23 = m[11];
     const uint8_t *r = R->rgb[op->a][0], *g = R->rgb[op->a][1], *b = R->rgb[op->a][2];
-    uint8_t tmp[3][FL_PX_BLOCK];
-    for (int c = 0; c < 3; c++) {
-        const float m0 = m[4 * c], m1 = m[4 * c + 1], m2 = m[4 * c + 2], m3 = m[4 * c + 3];
-        uint8_t *t = tmp[c];
-        for (ptrdiff_t i = 0; i < n; i++) {
-            float v = m0 * (float)r[i] + m1 * (float)g[i] + m2 * (float)b[i] + m3 + 0.5f;
-            v = v < 0.0f ? 0.0f : v;
-            v = v > 255.0f ? 255.0f : v;
-            t[i] = (uint8_t)(int)v;
-        }
+    uint8_t t0[FL_PX_BLOCK], t1[FL_PX_BLOCK], t2[FL_PX_BLOCK];
+    for (ptrdiff_t i = 0; i < n; i++) { /* each input converted once, three outputs */
+        const float x = (float)r[i], y = (float)g[i], z = (float)b[i];
+        float v0 = m00 * x + m01 * y + m02 * z + m03 + 0.5f;
+        float v1 = m10 * x + m11 * y + m12 * z + m13 + 0.5f;
+        float v2 = m20 * x + m21 * y + m22 * z + m23 + 0.5f;
+        v0 = v0 < 0.0f ? 0.0f : v0;
+        v1 = v1 < 0.0f ? 0.0f : v1;
+        v2 = v2 < 0.0f ? 0.0f : v2;
+        v0 = v0 > 255.0f ? 255.0f : v0;
+        v1 = v1 > 255.0f ? 255.0f : v1;
+        v2 = v2 > 255.0f ? 255.0f : v2;
+        t0[i] = (uint8_t)(int)v0, t1[i] = (uint8_t)(int)v1, t2[i] = (uint8_t)(int)v2;
     }
-    for (int c = 0; c < 3; c++) memcpy(R->rgb[op->dst][c], tmp[c], (size_t)n);
+    memcpy(R->rgb[op->dst][0], t0, (size_t)n);
+    memcpy(R->rgb[op->dst][1], t1, (size_t)n);
+    memcpy(R->rgb[op->dst][2], t2, (size_t)n);
 }
 
 static void px_fill(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
@@ -132,13 +139,43 @@ static void px_mix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     }
 }
 
+/* a b / 255 truncated (ImageChops.multiply), exact for a b <= 65025, no division */
+static inline unsigned px_mul(unsigned a, unsigned b)
+{
+    const unsigned v = a * b;
+    return (v + 1 + (v >> 8)) >> 8;
+}
+
+/* Pillow's hard light of backdrop b by source s (pilgram's LUT_2x and LUT_2x_1
+ * never clip here: 2 s <= 254 below 128, 2 s - 255 >= 1 from 128). */
+static inline unsigned px_hard_light(unsigned b, unsigned s)
+{
+    return s < 128 ? px_mul(b, 2 * s) : 255 - px_mul(255 - b, 510 - 2 * s);
+}
+
+/* dst[c] = B(a[c], b[c]): arithmetic for the blends that are, else the 256 x 256 table */
 static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 {
     const uint8_t *restrict table = op->lut; /* held in a register: the stores cannot move it */
     for (int c = 0; c < 3; c++) {
         const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
         uint8_t *d = R->rgb[op->dst][c];
-        for (ptrdiff_t i = 0; i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
+        switch (op->mode) {
+        case FL_PX_MULTIPLY:
+            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_mul(a[i], b[i]);
+            break;
+        case FL_PX_SCREEN:
+            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)(255 - px_mul(255 - a[i], 255 - b[i]));
+            break;
+        case FL_PX_OVERLAY: /* HardLight(Cs, Cb) */
+            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(b[i], a[i]);
+            break;
+        case FL_PX_HARD_LIGHT:
+            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(a[i], b[i]);
+            break;
+        default:
+            for (ptrdiff_t i = 0; i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
+        }
     }
 }
 

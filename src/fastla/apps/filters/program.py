@@ -27,6 +27,7 @@ from fastla.apps.filters.blend import NON_SEPARABLE, SEPARABLE, mode_lut, mode_t
 OP_LUT, OP_MATRIX, OP_FILL, OP_RADIAL, OP_LINEAR, OP_COMPOSITE, OP_MIX, OP_TABLE2, OP_NONSEP = range(9)
 OP_NAMES = ("lookup table", "colour matrix", "solid fill", "radial mask", "linear mask", "composite",
             "mix", "two-image table", "non-separable blend")
+ARITHMETIC_CODES = {"multiply": 1, "screen": 2, "overlay": 3, "hard-light": 4}  # computed in C, not looked up
 NONSEP_CODES = {"hue": 0, "saturation": 1, "color": 2, "luminosity": 3}
 REGISTERS, MASKS = 16, 4
 IDENTITY_LUT = np.tile(np.arange(256, dtype=np.uint8), (3, 1))
@@ -152,7 +153,8 @@ class Program:
             return Value(dst)
         rs = self.bytes_of(source)
         if mode in SEPARABLE:
-            self._emit(OP_TABLE2, dst, rb, rs, lut=mode_table(mode, alpha))
+            code = ARITHMETIC_CODES.get(mode, 0) if alpha == 255 else 0
+            self._emit(OP_TABLE2, dst, rb, rs, mode=code, lut=mode_table(mode, alpha))
         else:
             self._emit(OP_NONSEP, dst, rb, rs, mode=NONSEP_CODES[mode], alpha=alpha)
         return Value(dst)
