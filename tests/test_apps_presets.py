@@ -311,3 +311,13 @@ def test_malformed_programs_are_refused_by_the_kernel():
     nan_matrix = [(1, 2, 0, 0, 0, 0, 255, (float("nan"),) * 12, (), None, None, ())]
     with pytest.raises(ValueError, match="invalid"):
         _core.px_run(img, None, nan_matrix, 2)
+    nan_radial = [(3, 0, 0, 0, 0, 0, 255, (), (0.5, float("nan"), 0.5, 0.5), None, None, ()),
+                  (5, 2, 0, 0, 0, 0, 255, (), (), None, None, ())]
+    with pytest.raises(ValueError, match="invalid"):
+        _core.px_run(img, None, nan_radial, 2)
+    short_mask = [(4, 0, 0, 0, 0, 0, 255, (), (), np.zeros(3, np.uint8), np.zeros(3, np.uint8), ())]
+    with pytest.raises(ValueError, match="table of 107 bytes"):
+        _core.px_run(img, None, short_mask, 0)
+    short_lut = [(0, 2, 0, 0, 0, 0, 255, (), (), np.zeros(256, np.uint8), None, ())]
+    with pytest.raises(ValueError, match="table of 768 bytes"):
+        _core.px_run(img, None, short_lut, 2)

@@ -90,6 +90,8 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
     if (op->op < 0 || op->op >= FL_PX_OPCODES) return 0;
     if (op->op == FL_PX_RADIAL || op->op == FL_PX_LINEAR) {
         if (op->mask < 0 || op->mask >= FL_PX_MASKS || (op->op == FL_PX_LINEAR && !(op->lut && op->lut2))) return 0;
+        for (int k = 0; k < 4; k++)
+            if (op->op == FL_PX_RADIAL && !isfinite(op->g[k])) return 0;
         *masks |= 1u << op->mask;
         return 1;
     }

@@ -4,6 +4,9 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memset
 
 
+_TABLE_SIZES = {0: (768, 0), 7: (65536, 0)}  # stage code -> bytes its tables need
+
+
 cdef cnp.ndarray _pixels(object img, str name):
     """img as a C-contiguous uint8 (H, W, 3 or 4) array the kernel can read."""
     if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] not in (3, 4):
@@ -40,6 +43,12 @@ def px_run(img, img2, list ops, int out):
                 prog[k].g[j] = g[j]
             for j in range(len(color)):
                 prog[k].color[j] = color[j]
+            need = _TABLE_SIZES.get(op, (0, 0))
+            if op == 4:  # a linear mask: one byte per row, one per column
+                need = (src.shape[0], src.shape[1])
+            for table, size in ((lut, need[0]), (lut2, need[1])):
+                if size and (table is None or np.size(table) < size):
+                    raise ValueError(f"presets: stage {k} needs a table of {size} bytes")
             if lut is not None:
                 tab = np.ascontiguousarray(lut, dtype=np.uint8)
                 keep.append(tab)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastla import _core
-from fastla.apps.filters.blend import NON_SEPARABLE, SEPARABLE, mode_lut, mode_table
+from fastla.apps.filters.blend import SEPARABLE, mode_lut, mode_table
 
 OP_LUT, OP_MATRIX, OP_FILL, OP_RADIAL, OP_LINEAR, OP_COMPOSITE, OP_MIX, OP_TABLE2, OP_NONSEP = range(9)
 OP_NAMES = ("lookup table", "colour matrix", "solid fill", "radial mask", "linear mask", "composite",
@@ -135,6 +135,11 @@ class Program:
 
     def mix(self, a: Value, b: Value, weight: float) -> Value:
         """a + weight (b - a), truncated (Pillow's Image.blend)."""
+        if a.reg == b.reg:  # both per-channel functions of one register: so is their mix
+            la = IDENTITY_LUT.astype(np.float32) if a.lut is None else a.lut.astype(np.float32)
+            lb = IDENTITY_LUT.astype(np.float32) if b.lut is None else b.lut.astype(np.float32)
+            v = la + np.float32(weight) * (lb - la)  # float32 like Pillow's ImagingBlend
+            return Value(a.reg, np.clip(np.trunc(v), 0, 255).astype(np.uint8))
         ra, rb = self.bytes_of(a), self.bytes_of(b)
         dst = self._reg()
         self._emit(OP_MIX, dst, ra, rb, m=(float(weight),))

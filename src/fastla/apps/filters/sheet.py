@@ -15,8 +15,10 @@ def contact_sheet(img, names=None, columns: int | None = None, thumb: int = 240,
     from PIL import Image, ImageDraw, ImageFont
 
     img = as_array(img, "contact_sheet")
+    if isinstance(names, str):
+        raise TypeError("contact_sheet: names must be a list of preset names, not one string")
     names = list(PRESETS if names is None else names)
-    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+    if not all(isinstance(n, str) for n in names):
         raise TypeError("contact_sheet: names must be a list of preset names")
     h, w = img.shape[:2]
     if h == 0 or w == 0:
