@@ -69,6 +69,16 @@ static void px_matrix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     const float m20 = m[8], m21 = m[9], m22 = m[10], m23 = m[11];
     const uint8_t *r = R->rgb[op->a][0], *g = R->rgb[op->a][1], *b = R->rgb[op->a][2];
     uint8_t t0[FL_PX_BLOCK], t1[FL_PX_BLOCK], t2[FL_PX_BLOCK];
+    if (memcmp(m, m + 4, 4 * sizeof(float)) == 0 && memcmp(m, m + 8, 4 * sizeof(float)) == 0) {
+        for (ptrdiff_t i = 0; i < n; i++) { /* three equal rows (grayscale): one output */
+            float v0 = m00 * (float)r[i] + m01 * (float)g[i] + m02 * (float)b[i] + m03 + 0.5f;
+            v0 = v0 < 0.0f ? 0.0f : v0;
+            v0 = v0 > 255.0f ? 255.0f : v0;
+            t0[i] = (uint8_t)(int)v0;
+        }
+        for (int c = 0; c < 3; c++) memcpy(R->rgb[op->dst][c], t0, (size_t)n);
+        return;
+    }
     for (ptrdiff_t i = 0; i < n; i++) { /* each input converted once, three outputs */
         const float x = (float)r[i], y = (float)g[i], z = (float)b[i];
         float v0 = m00 * x + m01 * y + m02 * z + m03 + 0.5f;

@@ -35,10 +35,12 @@ IDENTITY_LUT = np.tile(np.arange(256, dtype=np.uint8), (3, 1))
 
 @dataclass(frozen=True)
 class Value:
-    """A colour register and the lookup table still to apply to it (or None)."""
+    """A colour register and the lookup table still to apply to it (or None);
+    or, with reg -1, one colour everywhere (not written out until needed)."""
 
     reg: int
     lut: np.ndarray | None = None
+    color: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,11 @@ class Program:
         self.ops.append((op, dst, a, b, mask, mode, alpha, tuple(m), tuple(g), lut, lut2, tuple(color)))
 
     def bytes_of(self, v: Value) -> int:
-        """The register holding v's bytes (writing out its pending table)."""
+        """The register holding v's bytes (writing out its pending table or colour)."""
+        if v.color is not None:
+            dst = self._reg()
+            self._emit(OP_FILL, dst, color=v.color)
+            return dst
         if v.lut is None:
             return v.reg
         dst = self._reg()
@@ -86,9 +92,18 @@ class Program:
         lut = np.asarray(lut, dtype=np.uint8)
         if lut.shape == (256,):
             lut = np.tile(lut, (3, 1))
+        if v.color is not None:
+            return Value(-1, color=tuple(int(lut[c][v.color[c]]) for c in range(3)))
         if v.lut is None:
             return Value(v.reg, lut)
         return Value(v.reg, np.stack([lut[c][v.lut[c]] for c in range(3)]))
+
+    @staticmethod
+    def _table(v: Value) -> np.ndarray:
+        """v's bytes as a (3, 256) float32 function of its register's bytes."""
+        if v.color is not None:
+            return np.repeat(np.asarray(v.color, np.float32)[:, None], 256, axis=1)
+        return (IDENTITY_LUT if v.lut is None else v.lut).astype(np.float32)
 
     def matrix(self, v: Value, m) -> Value:
         """A 3 x 3 or 3 x 4 colour matrix (offsets in 0..255), rounded as Pillow does."""
@@ -103,9 +118,7 @@ class Program:
     # ---- fills, masks and per-pixel stages -----------------------------------
 
     def solid(self, color) -> Value:
-        dst = self._reg()
-        self._emit(OP_FILL, dst, color=color)
-        return Value(dst)
+        return Value(-1, color=tuple(int(c) for c in color))
 
     def _mask(self) -> int:
         if self._next_mask >= MASKS:
@@ -135,11 +148,12 @@ class Program:
 
     def mix(self, a: Value, b: Value, weight: float) -> Value:
         """a + weight (b - a), truncated (Pillow's Image.blend)."""
-        if a.reg == b.reg:  # both per-channel functions of one register: so is their mix
-            la = IDENTITY_LUT.astype(np.float32) if a.lut is None else a.lut.astype(np.float32)
-            lb = IDENTITY_LUT.astype(np.float32) if b.lut is None else b.lut.astype(np.float32)
-            v = la + np.float32(weight) * (lb - la)  # float32 like Pillow's ImagingBlend
-            return Value(a.reg, np.clip(np.trunc(v), 0, 255).astype(np.uint8))
+        if a.color is None or b.color is None:
+            reg = a.reg if a.color is None else b.reg
+            if (a.color is not None or a.reg == reg) and (b.color is not None or b.reg == reg):
+                # per-channel functions of one register (or constants): so is their mix
+                v = np.float32(self._table(a)) + np.float32(weight) * (self._table(b) - self._table(a))
+                return Value(reg, np.clip(np.trunc(v), 0, 255).astype(np.uint8))  # float32 like ImagingBlend
         ra, rb = self.bytes_of(a), self.bytes_of(b)
         dst = self._reg()
         self._emit(OP_MIX, dst, ra, rb, m=(float(weight),))
