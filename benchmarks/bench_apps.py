@@ -23,3 +23,16 @@ PARAMS = [pytest.param(case, impl, id=f"{case.name} | {impl}") for case in CASES
 def test_apps(benchmark, case, impl):
     benchmark.group = case.name
     benchmark(case.run, impl)
+
+
+# ---- filter presets: each CSSgram look on a 12-megapixel photo beside pilgram ----
+# FASTLA_NUM_THREADS=1 pytest benchmarks/bench_apps.py -k presets   (or: fastla bench presets)
+
+PRESET_CASES = cases("presets")
+PRESET_PARAMS = [pytest.param(case, impl, id=f"{case.name} | {impl}") for case in PRESET_CASES for impl in case.impls]
+
+
+@pytest.mark.parametrize("case,impl", PRESET_PARAMS)
+def test_presets(benchmark, case, impl):
+    benchmark.group = case.name
+    benchmark.pedantic(case.run, args=(impl,), rounds=3 if impl == "pilgram" else 10, warmup_rounds=1)

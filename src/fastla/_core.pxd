@@ -87,3 +87,17 @@ cdef extern from "apps/filter_float.h" nogil:
                           const double *taps, Py_ssize_t ntaps, double *dst, Py_ssize_t ld)
     int fl_sep_filter_f32(Py_ssize_t h, Py_ssize_t w, const float *src, Py_ssize_t rs, Py_ssize_t cs,
                           const float *taps, Py_ssize_t ntaps, float *dst, Py_ssize_t ld)
+cdef extern from "apps/composite.h" nogil:
+    ctypedef struct fl_px_op:
+        int op
+        int dst, a, b, mask
+        int mode, alpha
+        float m[12]
+        double g[4]
+        const unsigned char *lut
+        const unsigned char *lut2
+        unsigned char color[3]
+    int FL_PX_MAX_OPS
+    int fl_px_run(Py_ssize_t h, Py_ssize_t w, int c, const unsigned char *src, Py_ssize_t rs, int c2,
+                  const unsigned char *src2, Py_ssize_t rs2, unsigned char *dst, Py_ssize_t rd,
+                  const fl_px_op *ops, int nops, int out, int nthreads)

@@ -409,6 +409,52 @@ def _compress_case(height, width, k):
     except ImportError:
         pass
     return Case("compressor", f"compress {width}x{height} RGB at rank {k}", build, impls, quick=False)
+# ---- filter presets: each CSSgram look on a 12-megapixel photo, fastla vs pilgram ----
+
+@functools.lru_cache(maxsize=2)
+def _photo(width, height):
+    """A photo from $FASTLA_PHOTOS or ../shared/data/photos (rocket.jpg) resized to
+    width x height, else a smooth synthetic picture of that size."""
+    import os
+
+    from PIL import Image
+
+    folders = [os.environ.get("FASTLA_PHOTOS", ""), os.path.join("..", "shared", "data", "photos")]
+    for folder in folders:
+        path = os.path.join(folder, "rocket.jpg")
+        if folder and os.path.exists(path):
+            with Image.open(path) as im:
+                return np.asarray(im.convert("RGB").resize((width, height), Image.Resampling.BICUBIC))
+    y, x = np.mgrid[0:height, 0:width] / max(width, height)
+    img = np.stack([128 + 100 * np.sin(6 * x + 2 * y), 128 + 90 * np.cos(5 * y - x), 255 * x * y], axis=-1)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _preset_case(name, width=4000, height=3000, quick=False):
+    def build():
+        from PIL import Image
+
+        img = _photo(width, height)
+        return {"img": img, "pil": Image.fromarray(img)}
+
+    from fastla.apps.filters import apply
+
+    impls = {"fastla": lambda a: apply(a["img"], name)}
+    try:
+        import pilgram
+
+        fn = getattr(pilgram, "_" + name if name[0].isdigit() else name)
+        impls["pilgram"] = lambda a: np.asarray(fn(a["pil"]))
+    except ImportError:
+        pass
+    megapixels = width * height / 1e6
+    return Case("presets", f"preset {name} {width}x{height} ({megapixels:.1f} MP)", build, impls, quick=quick)
+
+
+def _preset_cases():
+    from fastla.apps.filters import PRESETS
+
+    return [_preset_case("clarendon", 640, 427)] + [_preset_case(n) for n in PRESETS]
 
 
 def cases(family=None, quick=False):
@@ -450,6 +496,7 @@ def cases(family=None, quick=False):
         _recommender_case(1_000_000, 1_000),
         _compress_case(1080, 1920, 50),
         _compress_case(3000, 4000, 50),
+        *_preset_cases(),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 
