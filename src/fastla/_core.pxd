@@ -77,3 +77,16 @@ cdef extern from "fastla.h" nogil:
     int fl_ladder_usable(int step)
     int fl_ladder_run(int step, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t lda,
                       const double *B, Py_ssize_t ldb, double *C, Py_ssize_t ldc)
+
+cdef extern from "apps/mf.h" nogil:
+    int FL_MF_ENOTPD
+    int fl_mf_sgd_epoch(Py_ssize_t n, const int *users, const int *items, const float *ratings,
+                        const int64_t *order, int nblocks, const int64_t *block_start,
+                        Py_ssize_t n_users, Py_ssize_t n_items, Py_ssize_t k, float mu,
+                        float *bu, float *bi, float *P, float *Q,
+                        float lr, float reg_bias, float reg_factor, int nthreads, double *sse)
+    int fl_mf_als_step(Py_ssize_t n_rows, Py_ssize_t n_other, Py_ssize_t k,
+                       const int64_t *indptr, const int *other, const float *ratings, float mu,
+                       const float *Y, const float *y_bias, float *X, float *x_bias,
+                       float reg_factor, float reg_bias, int nthreads, Py_ssize_t *bad_row)
+    int fl_mf_cholesky_solve(Py_ssize_t m, double *A, double *b)
