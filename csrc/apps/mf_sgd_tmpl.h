@@ -8,18 +8,24 @@
  * (a user's and an item's), hence restrict. */
 void FL_MF_SGD_RANGE(const fl_mf_sgd_args *c, int64_t lo, int64_t hi, double *sse, int *bad)
 {
-    const ptrdiff_t k = c->k;
-    const float lr = c->lr, rb = c->reg_bias, rf = c->reg_factor;
+    /* everything in locals: the compiler need not reload it after each store */
+    const ptrdiff_t k = c->k, n_users = c->n_users, n_items = c->n_items;
+    const float lr = c->lr, rb = c->reg_bias, rf = c->reg_factor, mu = c->mu;
+    const int32_t *users = c->users, *items = c->items;
+    const float *ratings = c->ratings;
+    const int64_t *order = c->order;
+    float *bu = c->bu, *bi = c->bi, *P = c->P, *Q = c->Q;
     double acc = 0.0;
+    int any_bad = 0;
     for (int64_t t = lo; t < hi; t++) {
-        int64_t j = c->order ? c->order[t] : t;
-        int32_t u = c->users[j], i = c->items[j];
-        if (u < 0 || u >= c->n_users || i < 0 || i >= c->n_items) {
-            *bad = 1;
+        int64_t j = order ? order[t] : t;
+        int32_t u = users[j], i = items[j];
+        if (u < 0 || u >= n_users || i < 0 || i >= n_items) {
+            any_bad = 1;
             continue;
         }
-        float *restrict p = c->P + (ptrdiff_t)u * k;
-        float *restrict q = c->Q + (ptrdiff_t)i * k;
+        float *restrict p = P + (ptrdiff_t)u * k;
+        float *restrict q = Q + (ptrdiff_t)i * k;
         float lane[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
         ptrdiff_t f = 0;
         for (; f + 8 <= k; f += 8)
@@ -27,10 +33,10 @@ void FL_MF_SGD_RANGE(const fl_mf_sgd_args *c, int64_t lo, int64_t hi, double *ss
         float tail = 0.0f;
         for (; f < k; f++) tail += p[f] * q[f];
         float dot = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7])) + tail;
-        float e = c->ratings[j] - (c->mu + c->bu[u] + c->bi[i] + dot);
+        float e = ratings[j] - (mu + bu[u] + bi[i] + dot);
         acc += (double)e * e;
-        c->bu[u] += lr * (e - rb * c->bu[u]);
-        c->bi[i] += lr * (e - rb * c->bi[i]);
+        bu[u] += lr * (e - rb * bu[u]);
+        bi[i] += lr * (e - rb * bi[i]);
         for (f = 0; f < k; f++) {
             float pf = p[f], qf = q[f];
             p[f] = pf + lr * (e * qf - rf * pf);
@@ -38,4 +44,5 @@ void FL_MF_SGD_RANGE(const fl_mf_sgd_args *c, int64_t lo, int64_t hi, double *ss
         }
     }
     *sse = acc;
+    if (any_bad) *bad = 1;
 }

@@ -14,6 +14,8 @@ prediction falls back to the biases that are known.
     BlendModel      a least-squares blend of several models (the default)
 """
 
+import time
+
 import numpy as np
 
 from fastla import _core
@@ -128,17 +130,19 @@ class SGDModel(FactorModel):
         if block_start is None and self.n_blocks > 1:
             users, items, ratings, block_start = stratify(users, items, ratings, n_users, n_items,
                                                          self.n_blocks, rng)
-        self.train_rmse = []
+        self.train_rmse, self.epoch_seconds = [], []
         bar = _progress(self.verbose, self.n_epochs, "SGD epochs")
         lr = self.lr
         try:
             for epoch in range(self.n_epochs):
+                start = time.perf_counter()
                 order = None
                 if self.shuffle and block_start is None:
                     order = rng.permutation(n).astype(np.int64, copy=False)
                 sse = _core.mf_sgd_epoch(users, items, ratings, order, block_start, self.mu,
                                          self.bu, self.bi, self.P, self.Q, lr, self.reg_bias,
                                          self.reg_factor, self.n_threads)
+                self.epoch_seconds.append(time.perf_counter() - start)
                 self.train_rmse.append(float(np.sqrt(sse / max(n, 1))))
                 bar.update(bar.task, advance=1, loss=f"train RMSE {self.train_rmse[-1]:.4f}")
                 lr *= self.lr_decay
@@ -166,12 +170,15 @@ class ALSModel(FactorModel):
         by_user = csr(users, items, ratings, n_users)
         by_item = csr(items, users, ratings, n_items)
         bar = _progress(self.verbose, self.n_iter, "ALS sweeps")
+        self.epoch_seconds = []
         try:
             for _ in range(self.n_iter):
+                start = time.perf_counter()
                 _core.mf_als_step(*by_user, self.mu, self.Q, self.bi, self.P, self.bu,
                                   self.reg_factor, self.reg_bias, self.n_threads)
                 _core.mf_als_step(*by_item, self.mu, self.P, self.bu, self.Q, self.bi,
                                   self.reg_factor, self.reg_bias, self.n_threads)
+                self.epoch_seconds.append(time.perf_counter() - start)
                 bar.update(bar.task, advance=1)
         finally:
             bar.stop()
