@@ -259,6 +259,9 @@ def test_recommend_is_the_best_unseen_by_brute_force(fitted):
     assert not seen & {r.item for r in recs}
     np.testing.assert_allclose([r.rating for r in recs], p.predict([user] * 5, best), rtol=1e-6)
     assert len(p.recommend(user, k=5, exclude_seen=False)) == 5
+    cut = int(np.median(p.item_counts))
+    rare = set(p.item_ids[p.item_counts < cut].tolist())
+    assert rare and not rare & {r.item for r in p.recommend(user, k=10, min_ratings=cut)}
     newcomer = p.recommend("nobody", k=3)
     assert [r.item for r in newcomer] == [p.item_ids[j] for j in np.argsort(-m.bi, kind="stable")[:3]]
 

@@ -184,7 +184,7 @@ def cmd_predict(args):
     model.verbose = args.verbose
     model.fit(data.users, data.items, data.ratings)
     print(f"Top {args.k} for user {user} (predicted stars, {args.model} model):\n")
-    for rank, rec in enumerate(model.recommend(user, k=args.k), 1):
+    for rank, rec in enumerate(model.recommend(user, k=args.k, min_ratings=args.min_ratings), 1):
         print(f"{rank:>4}  {rec.rating:4.2f}  {rec.title or rec.item}")
     return 0
 
@@ -203,6 +203,8 @@ def add_predict_parser(sub):
     p.add_argument("--data", metavar="PATH", help="a MovieLens folder or ratings file (default: the bundled latest-small)")
     p.add_argument("--user", metavar="ID", help="recommend for this user")
     p.add_argument("-k", type=int, default=10, help="how many movies (default 10)")
+    p.add_argument("--min-ratings", type=int, default=5, metavar="N",
+                   help="recommend only movies with at least N ratings (default 5)")
     p.add_argument("--evaluate", action="store_true", help="k-fold cross-validation: RMSE, MAE and fit time")
     p.add_argument("--folds", type=int, default=5, help="folds for --evaluate (default 5)")
     p.add_argument("--model", default="blend", choices=["blend", "svd", "als", "baseline"],

@@ -107,6 +107,7 @@ class RatingPredictor:
         self._fitted = model
         self._seen = None
         self._train = (u, i)
+        self.item_counts = np.bincount(i, minlength=len(self.item_ids))
         return self
 
     @property
@@ -128,12 +129,14 @@ class RatingPredictor:
         out = np.clip(out, *self.scale)
         return float(out[0]) if scalar else out
 
-    def recommend(self, user, k=10, exclude_seen=True):
+    def recommend(self, user, k=10, exclude_seen=True, min_ratings=0):
         """The k items with the highest predicted rating for user, best first, as
         Recommendations. A user not seen in training gets the items with the highest
-        mu + b_i (the documented fallback)."""
+        mu + b_i (the documented fallback). min_ratings leaves out items with fewer
+        training ratings than that (a film rated 5 by its only viewer is a gamble)."""
         model = self.fitted
         k = _count(k, "k")
+        min_ratings = _count(min_ratings, "min_ratings")
         row = self._index(self.user_ids, np.array([user]))[0]
         n_items = len(self.item_ids)
         # scores b_i + p_u . q_i as one dot product: [p_u, 1] . [q_i, b_i]
@@ -144,6 +147,8 @@ class RatingPredictor:
         if row >= 0 and model.P is not None:
             query[:-1] = model.P[row]
         seen = self._seen_items(row) if (exclude_seen and row >= 0) else np.zeros(0, dtype=np.int64)
+        if min_ratings > 0:
+            seen = np.union1d(seen, np.flatnonzero(self.item_counts < min_ratings))
         want = min(n_items, k + len(seen))
         if want == 0:
             return []
