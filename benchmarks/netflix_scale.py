@@ -8,7 +8,6 @@ Prints the time per epoch, the training and test RMSE, and the peak memory of th
 process (ru_maxrss: the memory-mapped ratings count once they are read)."""
 
 import argparse
-import json
 import resource
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ import numpy as np
 
 from fastla.apps.evaluation import rmse
 from fastla.apps.mf_models import SGDModel
+from fastla.datasets import netflix_synth
 
 
 def peak_mib():
@@ -33,11 +33,7 @@ def main():
     parser.add_argument("--reg", type=float, default=0.02)
     args = parser.parse_args()
     d = Path(args.data)
-    meta = json.loads((d / "meta.json").read_text())
-    users = np.load(d / "users.npy", mmap_mode="r")
-    items = np.load(d / "items.npy", mmap_mode="r")
-    ratings = np.load(d / "ratings.npy", mmap_mode="r")
-    block_start = np.load(d / "block_start.npy")
+    users, items, ratings, block_start, meta = netflix_synth.load(d)
     print(f"{len(ratings):,} ratings, {meta['n_users']:,} users x {meta['n_items']:,} items, "
           f"{meta['n_blocks']}x{meta['n_blocks']} strata; memory-mapped; {args.threads} threads, k={args.factors}")
     print(f"peak memory before the fit: {peak_mib():.0f} MiB")

@@ -210,6 +210,14 @@ def test_parallel_sgd_does_not_depend_on_threads(rng):
     np.testing.assert_array_equal(fits[0].bi, fits[1].bi)
 
 
+def test_als_does_not_depend_on_threads(rng):
+    users, items, ratings, _ = planted(rng, 600, 300, density=0.2)
+    fits = [ALSModel(n_factors=5, n_iter=3, n_threads=t, random_state=1).fit(users, items, ratings, 600, 300)
+            for t in (1, 2)]
+    np.testing.assert_array_equal(fits[0].P, fits[1].P)
+    np.testing.assert_array_equal(fits[0].bu, fits[1].bu)
+
+
 def test_verbose_fit_shows_a_progress_bar(rng, capsys):
     users, items, ratings, _ = planted(rng, 30, 20)
     SGDModel(n_factors=2, n_epochs=3, verbose=True, random_state=0).fit(users, items, ratings, 30, 20)
@@ -420,3 +428,21 @@ def test_cli_predict_evaluate(capsys):
 def test_cli_predict_unknown_user(capsys):
     assert cli.main(["predict", "--data", str(DATA / "ml-100k"), "--user", "999"]) == 2
     assert "999" in capsys.readouterr().err
+
+
+def test_netflix_synth_writes_strata_in_chunks(tmp_path):
+    from fastla.datasets import netflix_synth
+
+    netflix_synth.generate(tmp_path, n_ratings=5_000, n_users=300, n_items=120, rank=3, n_blocks=2,
+                           n_test=500, chunk=700, seed=1)
+    users, items, ratings, starts, meta = netflix_synth.load(tmp_path)
+    assert isinstance(users, np.memmap) and users.dtype == np.int32 and ratings.dtype == np.float32
+    assert len(ratings) == 5_000 and starts[0] == 0 and starts[-1] == 5_000
+    assert set(np.unique(ratings).tolist()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    for s in range(4):  # each stratum holds only its user group and item group
+        sl = slice(starts[s], starts[s + 1])
+        assert np.all((users[sl].astype(np.int64) * 2) // 300 == s // 2)
+        assert np.all((items[sl].astype(np.int64) * 2) // 120 == s % 2)
+    model = SGDModel(n_factors=3, n_epochs=10, lr=0.01, n_threads=2, random_state=0)
+    model.fit(users, items, ratings, 300, 120, block_start=starts)
+    assert model.train_rmse[-1] < model.train_rmse[0]

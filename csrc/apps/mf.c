@@ -166,8 +166,6 @@ static int als_row(als_ctx *c, ptrdiff_t u, double *A, double *rhs, double *feat
     double count = (double)(hi - lo);
     for (ptrdiff_t f = 0; f < k; f++) A[f * m + f] += count * c->reg_factor;
     if (c->x_bias) A[k * m + k] += count * c->reg_bias;
-    for (ptrdiff_t a = 0; a < m; a++) /* mirror into the upper triangle */
-        for (ptrdiff_t b = a + 1; b < m; b++) A[a * m + b] = A[b * m + a];
     int status = fl_mf_cholesky_solve(m, A, rhs);
     if (status != FL_OK) return status;
     for (ptrdiff_t f = 0; f < k; f++) x[f] = (float)rhs[f];

@@ -43,7 +43,7 @@ int fl_mf_als_step(ptrdiff_t n_rows, ptrdiff_t n_other, ptrdiff_t k,
                    float reg_factor, float reg_bias, int nthreads, ptrdiff_t *bad_row);
 
 /* Cholesky solve of one small symmetric system A z = b (m x m, row-major, double):
- * A is overwritten by its lower factor and b by z. FL_MF_ENOTPD if a pivot is not
+ * only A's lower triangle is read; it is overwritten by the factor L, and b by z. FL_MF_ENOTPD if a pivot is not
  * positive (or is NaN). Exposed for the tests. */
 int fl_mf_cholesky_solve(ptrdiff_t m, double *A, double *b);
 

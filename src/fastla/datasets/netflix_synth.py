@@ -15,6 +15,7 @@ ratings; block_start.npy holds the strata offsets. A separate test set
 (test_*.npy) is drawn from the same model.
 
     python -m fastla.datasets.netflix_synth OUT_DIR [--ratings 100000000] [--blocks 2]
+    users, items, ratings, block_start, meta = netflix_synth.load(OUT_DIR)   # memory-mapped
 
 Duplicated (user, item) pairs are possible (about 0.6% of the ratings at the
 default size) and left in: they do not change what is being timed."""
@@ -118,6 +119,15 @@ def generate(out, n_ratings=N_RATINGS, n_users=N_USERS, n_items=N_ITEMS, rank=RA
                 noise=noise, seed=seed)
     (out / "meta.json").write_text(json.dumps(meta, indent=2))
     return meta
+
+
+def load(folder):
+    """(users, items, ratings, block_start, meta) from a folder written by generate:
+    the three big arrays memory-mapped read-only, so nothing is read until used."""
+    folder = Path(folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    arrays = [np.load(folder / f"{name}.npy", mmap_mode="r") for name in ("users", "items", "ratings")]
+    return (*arrays, np.load(folder / "block_start.npy"), meta)
 
 
 def main(argv=None):
