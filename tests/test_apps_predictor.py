@@ -294,6 +294,7 @@ def test_similar_items_by_cosine_of_factors(fitted):
     ([], [], [], ValueError, "no ratings"),
     ([1.5, 2.0], [1, 2], [3.0, 4.0], TypeError, "integers or strings"),
     ([1, 2], [1, 2], ["a", "b"], TypeError, "real numbers"),
+    (np.array([1, "a"], dtype=object), [1, 2], [3.0, 4.0], TypeError, "mixed types"),
 ])
 def test_bad_input(users, items, ratings, error, message):
     with pytest.raises(error, match=message):

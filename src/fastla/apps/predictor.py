@@ -234,10 +234,18 @@ def _triples(users, items, ratings):
     if not np.all(np.isfinite(ratings)):
         bad = int(np.flatnonzero(~np.isfinite(ratings))[0])
         raise ValueError(f"ratings must be finite; rating {bad} is {ratings[bad]}")
-    if users.dtype.kind == "O" or items.dtype.kind == "O":
-        try:
-            users, items = users.astype(str) if users.dtype.kind == "O" else users, \
-                items.astype(str) if items.dtype.kind == "O" else items
-        except (TypeError, ValueError):
-            raise TypeError("ids of mixed types: use all integers or all strings") from None
-    return users, items, ratings
+    return _sortable(users, "user"), _sortable(items, "item"), ratings
+
+
+def _sortable(ids, name):
+    """Ids that np.unique can sort: Python objects (e.g. a list mixing str and int)
+    must all be strings or all integers."""
+    if ids.dtype.kind != "O":
+        return ids
+    kinds = {type(v) for v in ids.tolist()}
+    if kinds <= {str}:
+        return ids.astype(str)
+    if all(issubclass(k, (int, np.integer)) and not issubclass(k, bool) for k in kinds):
+        return ids.astype(np.int64)
+    raise TypeError(f"{name} ids of mixed types ({', '.join(sorted(k.__name__ for k in kinds))}): "
+                    "use all integers or all strings")
