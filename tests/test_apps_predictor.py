@@ -19,7 +19,7 @@ from fastla import _core, cli
 from fastla.apps import evaluation
 from fastla.apps.mf_models import ALSModel, BaselineModel, BlendModel, SGDModel, csr, stratify
 from fastla.apps.predictor import RatingPredictor
-from fastla.datasets.movielens import MovieLensError, load_demo, load_movielens
+from fastla.datasets.movielens import MovieLensError, load_movielens
 
 DATA = Path(__file__).parent / "data" / "movielens"
 LAYOUTS = ["ml-100k", "ml-1m", "ml-latest"]
@@ -406,7 +406,10 @@ def test_loader_errors(tmp_path):
 
 
 def test_bundled_demo():
-    data = load_demo()
+    import fastla.datasets
+
+    assert fastla.datasets.load_movielens is load_movielens
+    data = fastla.datasets.load_movielens_demo()
     assert len(data) == 100_836 and len(np.unique(data.users)) == 610
     assert data.ratings.min() == 0.5 and data.ratings.max() == 5.0
     assert data.titles[1] == "Toy Story (1995)"

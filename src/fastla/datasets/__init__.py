@@ -2,11 +2,17 @@
 
     fastla.datasets.demo_songs_path()   # the bundled song catalogue (synthetic; see README.md here)
     fastla.datasets.spotify.read_csv(path)   # a Spotify audio-feature CSV as a SongTable
+    fastla.datasets.load_movielens(path)     # MovieLens ratings: ml-100k, ml-1m or ml-latest layout
+    fastla.datasets.load_movielens_demo()    # the bundled MovieLens latest-small
 """
 
 from pathlib import Path
 
 from fastla.datasets.spotify import CatalogError, SongTable, from_columns, read_csv
+
+# MovieLens (the rating predictor's data)
+from fastla.datasets.movielens import MovieLens, MovieLensError, load_movielens
+from fastla.datasets.movielens import load_demo as load_movielens_demo
 
 DEMO_SONGS = "songs_demo.csv.gz"
 
@@ -17,4 +23,5 @@ def demo_songs_path():
     return Path(__file__).with_name(DEMO_SONGS)
 
 
-__all__ = ["demo_songs_path", "read_csv", "from_columns", "SongTable", "CatalogError"]
+__all__ = ["demo_songs_path", "read_csv", "from_columns", "SongTable", "CatalogError",
+           "load_movielens", "load_movielens_demo", "MovieLens", "MovieLensError"]
