@@ -218,6 +218,18 @@ def test_als_does_not_depend_on_threads(rng):
     np.testing.assert_array_equal(fits[0].bu, fits[1].bu)
 
 
+def test_blend_members_fitted_at_once_give_the_same_model(rng, threads):
+    import fastla
+
+    users, items, ratings, _ = planted(rng, 80, 60)
+    fits = []
+    for n in (1, 2):  # 2 threads: the members are fitted in parallel Python threads
+        fastla.set_num_threads(n)
+        fits.append(RatingPredictor(random_state=4, svd=dict(n_epochs=5), als=dict(n_iter=3))
+                    .fit(users, items, ratings).predict(users[:200], items[:200]))
+    np.testing.assert_array_equal(fits[0], fits[1])
+
+
 def test_verbose_fit_shows_a_progress_bar(rng, capsys):
     users, items, ratings, _ = planted(rng, 30, 20)
     SGDModel(n_factors=2, n_epochs=3, verbose=True, random_state=0).fit(users, items, ratings, 30, 20)

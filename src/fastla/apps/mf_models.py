@@ -248,11 +248,27 @@ class BlendModel(FactorModel):
             intercept, weights = float(coef[0]), coef[1:]
         else:
             intercept, weights = 0.0, np.full(len(self.members), 1.0 / len(self.members))
-        for m in self.members:
-            m.fit(users, items, ratings, n_users, n_items)
+        self._fit_members(users, items, ratings, n_users, n_items)
         self.weights, self.intercept = weights, intercept
         self._combine(n_users, n_items)
         return self
+
+    def _fit_members(self, users, items, ratings, n_users, n_items):
+        """Fits every member on all the ratings. The members are independent and their
+        kernels release the GIL, so with two or more threads allowed (and no progress
+        bars to interleave) they are fitted at once, one Python thread each; each has
+        its own random generator, so the result is the same either way."""
+        fit = lambda m: m.fit(users, items, ratings, n_users, n_items)  # noqa: E731
+        parallel = _core.get_num_threads() > 1 and not any(getattr(m, "verbose", False) for m in self.members)
+        if not parallel or len(self.members) < 2:
+            for m in self.members:
+                fit(m)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(self.members), _core.get_num_threads())) as pool:
+            for future in [pool.submit(fit, m) for m in self.members]:
+                future.result()  # re-raises a member's error here
 
     def _combine(self, n_users, n_items):
         w = self.weights
