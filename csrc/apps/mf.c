@@ -75,6 +75,7 @@ int fl_mf_sgd_epoch(ptrdiff_t n, const int32_t *users, const int32_t *items, con
                  block_start ? block_start : whole, nblocks, 0, sgd_range_for_isa(), sums, bad};
     int nt = nthreads > 0 ? nthreads : fl_get_num_threads();
     if (nt > nblocks) nt = nblocks;
+    if (nt > FL_MAX_THREADS) nt = FL_MAX_THREADS;
     double total = 0.0;
     int any_bad = 0;
     for (int s = 0; s < nblocks; s++) { /* the sub-epochs, one after another */
@@ -204,6 +205,7 @@ int fl_mf_als_step(ptrdiff_t n_rows, ptrdiff_t n_other, ptrdiff_t k,
     for (ptrdiff_t u = 0; u < n_rows; u++)
         if (indptr[u + 1] < indptr[u]) return FL_EINVAL;
     int nt = nthreads > 0 ? nthreads : fl_get_num_threads();
+    if (nt > FL_MAX_THREADS) nt = FL_MAX_THREADS;
     const ptrdiff_t m = k + 1;
     double work_rows = n_rows > 0 ? (double)indptr[n_rows] * (double)(m * m) : 0.0;
     nt = nt < fl_threads_for(work_rows, 2e5) ? nt : fl_threads_for(work_rows, 2e5);
