@@ -36,3 +36,15 @@ PRESET_PARAMS = [pytest.param(case, impl, id=f"{case.name} | {impl}") for case i
 def test_presets(benchmark, case, impl):
     benchmark.group = case.name
     benchmark.pedantic(case.run, args=(impl,), rounds=3 if impl == "pilgram" else 10, warmup_rounds=1)
+# The rating predictor: an SGD epoch (naive twin and C), and a fit on 80,000 MovieLens
+# ratings beside Surprise's SVD (scikit-surprise, in the `compare` extra).
+#     FASTLA_NUM_THREADS=1 pytest benchmarks/bench_apps.py -k predictor
+PREDICTOR_CASES = cases("predictor")
+PREDICTOR_PARAMS = [pytest.param(case, impl, id=f"predictor | {case.name} | {impl}")
+                    for case in PREDICTOR_CASES for impl in case.impls]
+
+
+@pytest.mark.parametrize("case,impl", PREDICTOR_PARAMS)
+def test_predictor(benchmark, case, impl):
+    benchmark.group = case.name
+    benchmark.pedantic(case.run, args=(impl,), rounds=3, iterations=1)

@@ -101,3 +101,15 @@ cdef extern from "apps/composite.h" nogil:
     int fl_px_run(Py_ssize_t h, Py_ssize_t w, int c, const unsigned char *src, Py_ssize_t rs, int c2,
                   const unsigned char *src2, Py_ssize_t rs2, unsigned char *dst, Py_ssize_t rd,
                   const fl_px_op *ops, int nops, int out, int nthreads)
+cdef extern from "apps/mf.h" nogil:
+    int FL_MF_ENOTPD
+    int fl_mf_sgd_epoch(Py_ssize_t n, const int *users, const int *items, const float *ratings,
+                        const int64_t *order, int nblocks, const int64_t *block_start,
+                        Py_ssize_t n_users, Py_ssize_t n_items, Py_ssize_t k, float mu,
+                        float *bu, float *bi, float *P, float *Q,
+                        float lr, float reg_bias, float reg_factor, int nthreads, double *sse)
+    int fl_mf_als_step(Py_ssize_t n_rows, Py_ssize_t n_other, Py_ssize_t k,
+                       const int64_t *indptr, const int *other, const float *ratings, float mu,
+                       const float *Y, const float *y_bias, float *X, float *x_bias,
+                       float reg_factor, float reg_bias, int nthreads, Py_ssize_t *bad_row)
+    int fl_mf_cholesky_solve(Py_ssize_t m, double *A, double *b)

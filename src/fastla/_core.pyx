@@ -512,3 +512,4 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
 # ---- the apps' kernels: one included file per app --------------------------------
 include "_compressor.pxi"
 include "_presets.pxi"
+include "_predictor.pxi"

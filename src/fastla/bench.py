@@ -455,6 +455,99 @@ def _preset_cases():
     from fastla.apps.filters import PRESETS
 
     return [_preset_case("clarendon", 640, 427)] + [_preset_case(n) for n in PRESETS]
+# ---- the rating predictor: fastla beside Surprise ------------------------------------------
+
+def _surprise():
+    try:
+        import surprise
+    except ImportError:
+        return None
+    return surprise
+
+
+def _movielens_fold():
+    """The training part (4/5) of one fold of the bundled MovieLens latest-small:
+    about 80,000 ratings, as in a 5-fold cross-validation."""
+    from fastla.apps.evaluation import fold_ids
+    from fastla.datasets.movielens import load_demo
+
+    data = load_demo()
+    train = fold_ids(len(data), 5, random_state=42) != 0
+    return data.users[train], data.items[train], data.ratings[train]
+
+
+def _predictor_fit_case(quick=False):
+    """Fitting on 80,000 MovieLens ratings: fastla's default model and its SGD and ALS
+    models, and Surprise's SVD with its defaults (k=100, 20 epochs) when installed."""
+    from fastla.apps.predictor import RatingPredictor
+
+    def build():
+        users, items, ratings = _movielens_fold()
+        inputs = {"users": users, "items": items, "ratings": ratings}
+        surprise = _surprise()
+        if surprise is not None:
+            reader = surprise.Reader(rating_scale=(0.5, 5.0))
+            triples = zip(users.tolist(), items.tolist(), ratings.astype(float).tolist())
+            inputs["trainset"] = surprise.Dataset(reader).construct_trainset([(u, i, r, None) for u, i, r in triples])
+        return inputs
+
+    def fit(model):
+        return lambda a: RatingPredictor(model, random_state=0).fit(a["users"], a["items"], a["ratings"])
+
+    impls = {"fastla": fit("blend"), "fastla svd": fit("svd"), "fastla als": fit("als")}
+    if _surprise() is not None:
+        impls["surprise SVD"] = lambda a: _surprise().SVD(random_state=0).fit(a["trainset"])
+    return Case("predictor", "fit on 80,000 MovieLens ratings (default models)", build, impls, quick=quick)
+
+
+def _sgd_epoch_case(n, k, quick=False):
+    """One SGD epoch of biased MF on n random ratings: the plain-Python twin and the C kernel."""
+    import fastla.naive.mf as naive_mf
+    from fastla import _core
+
+    n_users, n_items = max(n // 100, 2), max(n // 10, 2)
+
+    def build():
+        rng = np.random.default_rng(12)
+        users = rng.integers(0, n_users, n).astype(np.int32)
+        items = rng.integers(0, n_items, n).astype(np.int32)
+        ratings = rng.integers(1, 6, n).astype(np.float32)
+        P = (rng.standard_normal((n_users, k)) * 0.05).astype(np.float32)
+        Q = (rng.standard_normal((n_items, k)) * 0.05).astype(np.float32)
+        return {"u": users, "i": items, "r": ratings, "P": P, "Q": Q,
+                "bu": np.zeros(n_users, np.float32), "bi": np.zeros(n_items, np.float32)}
+
+    def fast(a):
+        P, Q, bu, bi = a["P"].copy(), a["Q"].copy(), a["bu"].copy(), a["bi"].copy()
+        return np.float32(_core.mf_sgd_epoch(a["u"], a["i"], a["r"], None, None, 3.0, bu, bi, P, Q,
+                                             0.005, 0.02, 0.02, 1))
+
+    def numpy_epoch(a):
+        """The usual NumPy way: a Python loop over the ratings, vector ops on the rows."""
+        P, Q, bu, bi = a["P"].copy(), a["Q"].copy(), a["bu"].copy(), a["bi"].copy()
+        lr, reg, mu, sse = np.float32(0.005), np.float32(0.02), np.float32(3.0), 0.0
+        for u, i, r in zip(a["u"], a["i"], a["r"]):
+            e = r - (mu + bu[u] + bi[i] + P[u] @ Q[i])
+            sse += float(e) * float(e)
+            bu[u] += lr * (e - reg * bu[u])
+            bi[i] += lr * (e - reg * bi[i])
+            p = P[u].copy()
+            P[u] += lr * (e * Q[i] - reg * p)
+            Q[i] += lr * (e * p - reg * Q[i])
+        return np.float32(sse)  # float32 arithmetic: compared at float32 tolerance
+
+    impls = {"fastla": fast}
+    if n <= 5_000:
+        impls = {"numpy": numpy_epoch, **impls}
+    if n <= 5_000:
+        impls = {"naive": lambda a: naive_mf.sgd_epoch(a["u"].tolist(), a["i"].tolist(), a["r"].tolist(), 3.0,
+                                                       a["bu"].tolist(), a["bi"].tolist(), a["P"].tolist(),
+                                                       a["Q"].tolist(), 0.005, 0.02, 0.02)[4], **impls}
+    return Case("predictor", f"SGD epoch, {n:,} ratings, k={k}", build, impls, quick=quick)
+
+
+def predictor_cases():
+    return [_sgd_epoch_case(2_000, 20, quick=True), _sgd_epoch_case(1_000_000, 50), _predictor_fit_case()]
 
 
 def cases(family=None, quick=False):
@@ -497,6 +590,7 @@ def cases(family=None, quick=False):
         _compress_case(1080, 1920, 50),
         _compress_case(3000, 4000, 50),
         *_preset_cases(),
+        *predictor_cases(),
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 

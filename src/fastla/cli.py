@@ -246,6 +246,65 @@ def add_compressor_commands(sub):
     p.add_argument("file", help="a .fla file")
     p.add_argument("-o", "--output", metavar="FILE", help="the image to write (default: <file>.png)")
     p.set_defaults(func=cmd_decompress)
+# ---- fastla predict: the rating predictor ----------------------------------------------
+
+def cmd_predict(args):
+    """A user's top-k movies by predicted rating, or a k-fold table of the model's error."""
+    from fastla.apps.evaluation import cross_validate
+    from fastla.apps.predictor import RatingPredictor
+    from fastla.datasets.movielens import MovieLensError, load_demo, load_movielens
+
+    try:
+        data = load_movielens(args.data) if args.data else load_demo()
+    except (MovieLensError, OSError) as e:
+        print(f"fastla predict: {e}", file=sys.stderr)
+        return 2
+    where = args.data or "the bundled MovieLens latest-small"
+    print(f"{len(data):,} ratings by {len(set(data.users.tolist())):,} users from {where}")
+    model = RatingPredictor(args.model, random_state=args.seed, titles=data.titles)
+    if args.evaluate:
+        print(f"{args.folds}-fold cross-validation of the {args.model!r} model:\n")
+        result = cross_validate(model, data.users, data.items, data.ratings, folds=args.folds, random_state=args.seed)
+        print(result.table())
+        return 0
+    if args.user is None:
+        print("fastla predict: give --user ID, or --evaluate", file=sys.stderr)
+        return 2
+    user = _user_id(args.user, data.users)
+    if user is None:
+        print(f"fastla predict: user {args.user} is not in the ratings", file=sys.stderr)
+        return 2
+    model.verbose = args.verbose
+    model.fit(data.users, data.items, data.ratings)
+    print(f"Top {args.k} for user {user} (predicted stars, {args.model} model):\n")
+    for rank, rec in enumerate(model.recommend(user, k=args.k, min_ratings=args.min_ratings), 1):
+        print(f"{rank:>4}  {rec.rating:4.2f}  {rec.title or rec.item}")
+    return 0
+
+
+def _user_id(text, users):
+    """The user named on the command line, as the ids in the data are (integers)."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if (users == value).any() else None
+
+
+def add_predict_parser(sub):
+    p = sub.add_parser("predict", help="movie ratings by matrix factorisation (MovieLens)")
+    p.add_argument("--data", metavar="PATH", help="a MovieLens folder or ratings file (default: the bundled latest-small)")
+    p.add_argument("--user", metavar="ID", help="recommend for this user")
+    p.add_argument("-k", type=int, default=10, help="how many movies (default 10)")
+    p.add_argument("--min-ratings", type=int, default=5, metavar="N",
+                   help="recommend only movies with at least N ratings (default 5)")
+    p.add_argument("--evaluate", action="store_true", help="k-fold cross-validation: RMSE, MAE and fit time")
+    p.add_argument("--folds", type=int, default=5, help="folds for --evaluate (default 5)")
+    p.add_argument("--model", default="blend", choices=["blend", "svd", "als", "baseline"],
+                   help="the model (default blend)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--verbose", action="store_true", help="a progress bar over the epochs")
+    p.set_defaults(func=cmd_predict)
 
 
 def build_parser():
@@ -265,6 +324,7 @@ def build_parser():
 
     p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
     p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender, compressor")
+    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender, predictor")
     p.add_argument("--quick", action="store_true", help="only the small cases")
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
     p.add_argument("--plot", metavar="FILE", help="also save a chart (PNG; needs matplotlib)")
@@ -279,6 +339,7 @@ def build_parser():
     p.set_defaults(func=cmd_recommend)
 
     add_compressor_commands(sub)
+    add_predict_parser(sub)
     return parser
 
 

@@ -3,11 +3,17 @@
     fastla.datasets.demo_songs_path()   # the bundled song catalogue (synthetic; see README.md here)
     fastla.datasets.demo_photo_path()   # a photo for the image apps (CC0; see README.md here)
     fastla.datasets.spotify.read_csv(path)   # a Spotify audio-feature CSV as a SongTable
+    fastla.datasets.load_movielens(path)     # MovieLens ratings: ml-100k, ml-1m or ml-latest layout
+    fastla.datasets.load_movielens_demo()    # the bundled MovieLens latest-small
 """
 
 from pathlib import Path
 
 from fastla.datasets.spotify import CatalogError, SongTable, from_columns, read_csv
+
+# MovieLens (the rating predictor's data)
+from fastla.datasets.movielens import MovieLens, MovieLensError, load_movielens
+from fastla.datasets.movielens import load_demo as load_movielens_demo
 
 DEMO_SONGS = "songs_demo.csv.gz"
 DEMO_PHOTO = "coffee.jpg"
@@ -24,4 +30,5 @@ def demo_photo_path():
     return Path(__file__).with_name(DEMO_PHOTO)
 
 
-__all__ = ["demo_songs_path", "demo_photo_path", "read_csv", "from_columns", "SongTable", "CatalogError"]
+__all__ = ["demo_songs_path", "demo_photo_path", "read_csv", "from_columns", "SongTable", "CatalogError",
+           "load_movielens", "load_movielens_demo", "MovieLens", "MovieLensError"]
