@@ -323,8 +323,8 @@ def build_parser():
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
-    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender, compressor")
-    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, recommender, predictor")
+    p.add_argument("family", nargs="*", help="families to run (default: all): vector, gemm, ladder, eigen, svd, "
+                   "recommender, filters, presets, compressor, predictor")
     p.add_argument("--quick", action="store_true", help="only the small cases")
     p.add_argument("--json", metavar="FILE", help="also save the timings as JSON")
     p.add_argument("--plot", metavar="FILE", help="also save a chart (PNG; needs matplotlib)")
