@@ -77,3 +77,17 @@ cdef extern from "fastla.h" nogil:
     int fl_ladder_usable(int step)
     int fl_ladder_run(int step, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, const double *A, Py_ssize_t lda,
                       const double *B, Py_ssize_t ldb, double *C, Py_ssize_t ldc)
+
+from libc.stdint cimport uint8_t, int16_t, int32_t
+
+cdef extern from "apps/image.h" nogil:
+    int fl_image_color_matrix_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                 uint8_t *dst, Py_ssize_t rd, const int32_t *q)
+    int fl_image_convolve_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                             uint8_t *dst, Py_ssize_t rd, int kh, int kw, const int16_t *q, int shift)
+    int fl_image_convolve_sep_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                 uint8_t *dst, Py_ssize_t rd, int kh, const int16_t *qy, int sy,
+                                 int kw, const int16_t *qx, int sx, int mid)
+    int fl_image_warp_affine_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                Py_ssize_t oh, Py_ssize_t ow, uint8_t *dst, Py_ssize_t rd,
+                                const double *inv)

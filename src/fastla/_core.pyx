@@ -441,3 +441,4 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
 
 
 # ---- the apps' kernels: one included file per app --------------------------------
+include "_image.pxi"

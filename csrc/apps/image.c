@@ -1,0 +1,441 @@
+/* image.c: uint8 image kernels, ISA-free: the colour matrix, 2-D and separable
+ * correlation with reflect-101 borders, and the bilinear affine warp.
+ *
+ * Rows are shared out between threads. Each thread keeps a ring of the input
+ * rows its output rows need, widened to int16 and padded left and right, so the
+ * inner loops never test for a border. The inner loops are the row kernels of
+ * image_kernels.h: a SIMD one where the path has it, then the generic loops
+ * below for what is left, with the same integer arithmetic. */
+#include "image.h"
+
+#include "../internal.h"
+#include "image_kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#define FL_IMAGE_X86 1
+#endif
+
+static inline uint8_t sat_u8(int32_t v) { return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v)); }
+
+static inline int16_t sat_i16(int32_t v)
+{
+    return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+}
+
+/* p reflected into [0, n) without repeating the edge (OpenCV's BORDER_REFLECT_101);
+ * a kernel wider than the image may need several reflections. */
+static ptrdiff_t reflect101(ptrdiff_t p, ptrdiff_t n)
+{
+    if (n == 1) return 0;
+    for (int bounce = 0; bounce < 64 && (p < 0 || p >= n); bounce++)
+        p = p < 0 ? -p : 2 * n - 2 - p;
+    return p < 0 ? 0 : (p >= n ? n - 1 : p); /* unreachable for |p| < 2^63 */
+}
+
+/* ---- the per-ISA row kernels in use ------------------------------------------ */
+
+typedef struct {
+    fl_cmat3_row_fn cmat3;
+    fl_conv_row_fn conv;
+    fl_hpass_row_fn hpass;
+    fl_vpass_row_fn vpass;
+} row_kernels;
+
+static row_kernels kernels_in_use(void)
+{
+    row_kernels k = {NULL, NULL, NULL, NULL};
+#ifdef FL_IMAGE_X86
+    if (fl_get_isa() >= FL_ISA_AVX2) { /* AVX-512 machines run the AVX2 rows */
+        k.cmat3 = fl_image_cmat3_row_avx2;
+        k.conv = fl_image_conv_row_avx2;
+        k.hpass = fl_image_hpass_row_avx2;
+        k.vpass = fl_image_vpass_row_avx2;
+    }
+#endif
+    return k;
+}
+
+static int threads_for_rows(ptrdiff_t h, double work_per_row)
+{
+    int nt = fl_threads_for(work_per_row * (double)h, 2.0e5);
+    return nt > h ? (int)(h > 0 ? h : 1) : nt;
+}
+
+/* ---- colour matrix ------------------------------------------------------------ */
+
+typedef struct {
+    ptrdiff_t h, w;
+    int c;
+    const uint8_t *src;
+    ptrdiff_t rs;
+    uint8_t *dst;
+    ptrdiff_t rd;
+    const int32_t *q;
+    int simd; /* the matrix fits the SIMD kernel's int16 weights */
+    row_kernels k;
+} cmat_job;
+
+static void cmat_rows(void *ctx, int tid, int nt)
+{
+    const cmat_job *j = (const cmat_job *)ctx;
+    const int32_t *q = j->q;
+    ptrdiff_t y0, y1;
+    fl_split(j->h, 1, tid, nt, &y0, &y1);
+    for (ptrdiff_t y = y0; y < y1; y++) { /* loop: rows of this thread */
+        const uint8_t *s = j->src + y * j->rs;
+        uint8_t *d = j->dst + y * j->rd;
+        ptrdiff_t x = 0;
+        if (j->c == 3 && j->simd && j->k.cmat3) x = j->k.cmat3(j->w, s, d, q);
+        for (; x < j->w; x++) { /* loop: pixels left */
+            const uint8_t *p = s + x * j->c;
+            uint8_t *o = d + x * j->c;
+            int32_t v0 = p[0], v1 = p[1], v2 = p[2];
+            for (int k = 0; k < 3; k++)
+                o[k] = sat_u8((q[4 * k] * v0 + q[4 * k + 1] * v1 + q[4 * k + 2] * v2 + q[4 * k + 3] + 512) >> 10);
+            if (j->c == 4) o[3] = p[3];
+        }
+    }
+}
+
+int fl_image_color_matrix_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
+                             uint8_t *dst, ptrdiff_t rd, const int32_t q[12])
+{
+    if (h < 0 || w < 0 || (c != 3 && c != 4) || rs < w * c || rd < w * c) return FL_EINVAL;
+    int simd = 1;
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < 3; i++) {
+            int32_t v = q[4 * k + i];
+            if (v < -(1 << 18) || v > (1 << 18)) return FL_EINVAL;
+            if (v < -32768 || v > 32767) simd = 0;
+        }
+        if (q[4 * k + 3] < -(1 << 26) || q[4 * k + 3] > (1 << 26)) return FL_EINVAL;
+    }
+    if (h == 0 || w == 0) return FL_OK;
+    cmat_job job = {h, w, c, src, rs, dst, rd, q, simd, kernels_in_use()};
+    fl_parallel(cmat_rows, &job, threads_for_rows(h, 4.0 * (double)w));
+    return FL_OK;
+}
+
+/* ---- generic row kernels of the correlation -------------------------------------- */
+
+/* Weight of tap j in kernel row i, from the packed pairs. */
+static inline int32_t tap(const int32_t *qp, int pairs, int i, int j)
+{
+    int32_t pair = qp[i * pairs + j / 2];
+    return (j & 1) ? (pair >> 16) : (int32_t)(int16_t)(pair & 0xffff);
+}
+
+static void conv_row_generic(ptrdiff_t e0, ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
+                             ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out)
+{
+    int pairs = (kw + 1) / 2;
+    int32_t half = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+    for (ptrdiff_t e = e0; e < n; e++) {
+        int32_t acc = half;
+        for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++) acc += tap(qp, pairs, i, j) * rows[i][e + j * step];
+        out[e] = sat_u8(acc >> shift);
+    }
+}
+
+static void hpass_row_generic(ptrdiff_t e0, ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
+                              const int32_t *qp, int shift, int16_t *out)
+{
+    int pairs = (kw + 1) / 2;
+    int32_t half = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+    for (ptrdiff_t e = e0; e < n; e++) {
+        int32_t acc = half;
+        for (int j = 0; j < kw; j++) acc += tap(qp, pairs, 0, j) * row[e + j * step];
+        out[e] = sat_i16(acc >> shift);
+    }
+}
+
+static void vpass_row_generic(ptrdiff_t e0, ptrdiff_t n, int kh, const int16_t *const *rows,
+                              const int32_t *qp, int shift, uint8_t *out)
+{
+    int32_t half = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+    for (ptrdiff_t e = e0; e < n; e++) {
+        int32_t acc = half;
+        for (int i = 0; i < kh; i++) acc += tap(qp, (kh + 1) / 2, 0, i) * rows[i][e];
+        out[e] = sat_u8(acc >> shift);
+    }
+}
+
+/* Weights packed in pairs, rows of (k+1)/2 int32 (an odd k gets a zero partner). */
+static void pack_pairs(int rows, int k, const int16_t *q, int32_t *qp)
+{
+    int pairs = (k + 1) / 2;
+    for (int i = 0; i < rows; i++)
+        for (int p = 0; p < pairs; p++) {
+            int16_t lo = q[i * k + 2 * p];
+            int16_t hi = 2 * p + 1 < k ? q[i * k + 2 * p + 1] : 0;
+            qp[i * pairs + p] = (int32_t)((uint32_t)(uint16_t)lo | ((uint32_t)(uint16_t)hi << 16));
+        }
+}
+
+/* Input row sy widened to int16 with r pixels of reflect-101 padding each side
+ * and zeros after (what the SIMD loads read past the last tap). */
+static void widen_row(const uint8_t *src, ptrdiff_t w, int c, int r, ptrdiff_t len, int16_t *out)
+{
+    ptrdiff_t t = 0;
+    for (; t < r; t++) {
+        const uint8_t *p = src + reflect101(t - r, w) * c;
+        for (int ch = 0; ch < c; ch++) out[t * c + ch] = p[ch];
+    }
+    for (ptrdiff_t e = 0; e < w * c; e++) out[r * c + e] = src[e];
+    for (t = r + w; t < w + 2 * r; t++) {
+        const uint8_t *p = src + reflect101(t - r, w) * c;
+        for (int ch = 0; ch < c; ch++) out[t * c + ch] = p[ch];
+    }
+    for (ptrdiff_t e = (w + 2 * (ptrdiff_t)r) * c; e < len; e++) out[e] = 0;
+}
+
+/* ---- 2-D correlation --------------------------------------------------------------- */
+
+typedef struct {
+    ptrdiff_t h, w;
+    int c;
+    const uint8_t *src;
+    ptrdiff_t rs;
+    uint8_t *dst;
+    ptrdiff_t rd;
+    int kh, kw, shift;
+    const int32_t *qp;
+    int16_t *work;      /* per thread: kh rows of len int16 */
+    ptrdiff_t len;
+    ptrdiff_t *held;    /* per thread: which virtual row each ring slot holds */
+    const int16_t **ptrs; /* per thread: kh + 1 row pointers */
+    row_kernels k;
+} conv_job;
+
+/* The ring slot holding virtual input row t (any integer; reflected when read). */
+static const int16_t *ring_row(const conv_job *j, int16_t *ring, ptrdiff_t *held, ptrdiff_t t)
+{
+    int slot = (int)(((t % j->kh) + j->kh) % j->kh);
+    int16_t *row = ring + slot * j->len;
+    if (held[slot] != t) {
+        const uint8_t *s = j->src + reflect101(t, j->h) * j->rs;
+        widen_row(s, j->w, j->c, j->kw / 2, j->len, row);
+        held[slot] = t;
+    }
+    return row;
+}
+
+static void conv_rows(void *ctx, int tid, int nt)
+{
+    const conv_job *j = (const conv_job *)ctx;
+    int16_t *ring = j->work + (ptrdiff_t)tid * j->kh * j->len;
+    ptrdiff_t *held = j->held + (ptrdiff_t)tid * j->kh;
+    const int16_t **rows = j->ptrs + (ptrdiff_t)tid * (j->kh + 1);
+    ptrdiff_t n = j->w * j->c, y0, y1;
+    int r = j->kh / 2;
+    for (int i = 0; i < j->kh; i++) held[i] = PTRDIFF_MIN;
+    fl_split(j->h, 1, tid, nt, &y0, &y1);
+    for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
+        for (int i = 0; i < j->kh; i++) rows[i] = ring_row(j, ring, held, y + i - r);
+        uint8_t *out = j->dst + y * j->rd;
+        ptrdiff_t e = j->k.conv ? j->k.conv(n, j->kh, rows, j->kw, j->c, j->qp, j->shift, out) : 0;
+        conv_row_generic(e, n, j->kh, rows, j->kw, j->c, j->qp, j->shift, out);
+    }
+}
+
+int fl_image_convolve_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
+                         uint8_t *dst, ptrdiff_t rd, int kh, int kw, const int16_t *q, int shift)
+{
+    if (h < 0 || w < 0 || c < 1 || rs < w * c || rd < w * c) return FL_EINVAL;
+    if (kh < 1 || kw < 1 || kh % 2 == 0 || kw % 2 == 0 || kh > 4095 || kw > 4095) return FL_EINVAL;
+    if (shift < 0 || shift > 30) return FL_EINVAL;
+    double total = 0;
+    for (ptrdiff_t i = 0; i < (ptrdiff_t)kh * kw; i++) total += q[i] < 0 ? -(double)q[i] : q[i];
+    if (255.0 * total + (double)(1u << shift) >= 2147483648.0) return FL_EINVAL;
+    if (h == 0 || w == 0) return FL_OK;
+
+    int pairs = (kw + 1) / 2;
+    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 32;
+    int nt = threads_for_rows(h, (double)w * c * kh * kw);
+    int32_t *qp = fl_malloc(sizeof(int32_t) * (size_t)kh * pairs);
+    int16_t *work = fl_malloc(sizeof(int16_t) * (size_t)nt * kh * len);
+    ptrdiff_t *held = fl_malloc(sizeof(ptrdiff_t) * (size_t)nt * kh);
+    const int16_t **ptrs = fl_malloc(sizeof(int16_t *) * (size_t)nt * (kh + 1));
+    int status = FL_OK;
+    if (!qp || !work || !held || !ptrs) {
+        status = FL_ENOMEM;
+    } else {
+        pack_pairs(kh, kw, q, qp);
+        conv_job job = {h, w, c, src, rs, dst, rd, kh, kw, shift, qp, work, len, held, ptrs,
+                        kernels_in_use()};
+        fl_parallel(conv_rows, &job, nt);
+    }
+    fl_free(qp);
+    fl_free(work);
+    fl_free(held);
+    fl_free((void *)ptrs);
+    return status;
+}
+
+/* ---- separable correlation ----------------------------------------------------------- */
+
+typedef struct {
+    ptrdiff_t h, w;
+    int c;
+    const uint8_t *src;
+    ptrdiff_t rs;
+    uint8_t *dst;
+    ptrdiff_t rd;
+    int kh, kw, hshift, vshift;
+    const int32_t *qpx, *qpy;
+    int16_t *work;      /* per thread: one widened row (len) + kh rows of nlen int16 */
+    ptrdiff_t len, nlen;
+    ptrdiff_t *held;
+    const int16_t **ptrs;
+    row_kernels k;
+} sep_job;
+
+static void sep_rows(void *ctx, int tid, int nt)
+{
+    const sep_job *j = (const sep_job *)ctx;
+    int16_t *wide = j->work + (ptrdiff_t)tid * (j->len + (ptrdiff_t)j->kh * j->nlen);
+    int16_t *ring = wide + j->len;
+    ptrdiff_t *held = j->held + (ptrdiff_t)tid * j->kh;
+    const int16_t **rows = j->ptrs + (ptrdiff_t)tid * (j->kh + 1);
+    ptrdiff_t n = j->w * j->c, y0, y1;
+    int r = j->kh / 2;
+    for (int i = 0; i < j->kh; i++) held[i] = PTRDIFF_MIN;
+    fl_split(j->h, 1, tid, nt, &y0, &y1);
+    for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
+        for (int i = 0; i < j->kh; i++) {  /* loop: the kh input rows, through the ring */
+            ptrdiff_t t = y + i - r;
+            int slot = (int)(((t % j->kh) + j->kh) % j->kh);
+            int16_t *row = ring + slot * j->nlen;
+            if (held[slot] != t) {
+                widen_row(j->src + reflect101(t, j->h) * j->rs, j->w, j->c, j->kw / 2, j->len, wide);
+                ptrdiff_t e = j->k.hpass ? j->k.hpass(n, wide, j->kw, j->c, j->qpx, j->hshift, row) : 0;
+                hpass_row_generic(e, n, wide, j->kw, j->c, j->qpx, j->hshift, row);
+                held[slot] = t;
+            }
+            rows[i] = row;
+        }
+        rows[j->kh] = rows[0]; /* weighted 0: completes the last pair */
+        uint8_t *out = j->dst + y * j->rd;
+        ptrdiff_t e = j->k.vpass ? j->k.vpass(n, j->kh, rows, j->qpy, j->vshift, out) : 0;
+        vpass_row_generic(e, n, j->kh, rows, j->qpy, j->vshift, out);
+    }
+}
+
+int fl_image_convolve_sep_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
+                             uint8_t *dst, ptrdiff_t rd, int kh, const int16_t *qy, int sy,
+                             int kw, const int16_t *qx, int sx, int mid)
+{
+    if (h < 0 || w < 0 || c < 1 || rs < w * c || rd < w * c) return FL_EINVAL;
+    if (kh < 1 || kw < 1 || kh % 2 == 0 || kw % 2 == 0 || kh > 4095 || kw > 4095) return FL_EINVAL;
+    if (mid < 0 || sx <= mid || sx > 30 || sy < 0 || sy + mid > 30) return FL_EINVAL;
+    double sumx = 0, sumy = 0;
+    for (int i = 0; i < kw; i++) sumx += qx[i] < 0 ? -(double)qx[i] : qx[i];
+    for (int i = 0; i < kh; i++) sumy += qy[i] < 0 ? -(double)qy[i] : qy[i];
+    /* the rounded horizontal result must fit int16, the vertical sum int32 */
+    if ((255.0 * sumx + (double)(1u << (sx - mid - 1))) / (double)(1u << (sx - mid)) >= 32767.0) return FL_EINVAL;
+    if (32767.0 * sumy + (double)(1u << (sy + mid)) >= 2147483648.0) return FL_EINVAL;
+    if (h == 0 || w == 0) return FL_OK;
+
+    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 32, nlen = w * (ptrdiff_t)c + 32;
+    int nt = threads_for_rows(h, (double)w * c * (kh + kw));
+    int32_t *qpx = fl_malloc(sizeof(int32_t) * (size_t)((kw + 1) / 2));
+    int32_t *qpy = fl_malloc(sizeof(int32_t) * (size_t)((kh + 1) / 2));
+    int16_t *work = fl_malloc(sizeof(int16_t) * (size_t)nt * (len + (ptrdiff_t)kh * nlen));
+    ptrdiff_t *held = fl_malloc(sizeof(ptrdiff_t) * (size_t)nt * kh);
+    const int16_t **ptrs = fl_malloc(sizeof(int16_t *) * (size_t)nt * (kh + 1));
+    int status = FL_OK;
+    if (!qpx || !qpy || !work || !held || !ptrs) {
+        status = FL_ENOMEM;
+    } else {
+        pack_pairs(1, kw, qx, qpx);
+        pack_pairs(1, kh, qy, qpy);
+        sep_job job = {h, w, c, src, rs, dst, rd, kh, kw, sx - mid, sy + mid, qpx, qpy,
+                       work, len, nlen, held, ptrs, kernels_in_use()};
+        fl_parallel(sep_rows, &job, nt);
+    }
+    fl_free(qpx);
+    fl_free(qpy);
+    fl_free(work);
+    fl_free(held);
+    fl_free((void *)ptrs);
+    return status;
+}
+
+/* ---- affine warp ------------------------------------------------------------------- */
+
+typedef struct {
+    ptrdiff_t h, w;
+    int c;
+    const uint8_t *src;
+    ptrdiff_t rs;
+    ptrdiff_t oh, ow;
+    uint8_t *dst;
+    ptrdiff_t rd;
+    const double *inv;
+} warp_job;
+
+/* Input pixel (x, y), channel ch, or 0 outside the image. */
+static inline double pixel_or_zero(const warp_job *j, ptrdiff_t x, ptrdiff_t y, int ch)
+{
+    if (x < 0 || y < 0 || x >= j->w || y >= j->h) return 0.0;
+    return j->src[y * j->rs + x * j->c + ch];
+}
+
+static void warp_rows(void *ctx, int tid, int nt)
+{
+    const warp_job *j = (const warp_job *)ctx;
+    const double *M = j->inv;
+    const int c = j->c;
+    ptrdiff_t y0, y1;
+    fl_split(j->oh, 1, tid, nt, &y0, &y1);
+    for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
+        double bx = M[1] * (double)y + M[2], by = M[4] * (double)y + M[5];
+        uint8_t *o = j->dst + y * j->rd;
+        for (ptrdiff_t x = 0; x < j->ow; x++, o += c) { /* loop: output pixels */
+            double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
+            if (!(sx > -1.0 && sy > -1.0 && sx < (double)j->w && sy < (double)j->h)) {
+                for (int ch = 0; ch < c; ch++) o[ch] = 0; /* all four neighbours outside */
+                continue;
+            }
+            double fx = floor(sx), fy = floor(sy);
+            double a = sx - fx, b = sy - fy;
+            ptrdiff_t ix = (ptrdiff_t)fx, iy = (ptrdiff_t)fy;
+            if (ix >= 0 && iy >= 0 && ix + 1 < j->w && iy + 1 < j->h) {
+                const uint8_t *p = j->src + iy * j->rs + ix * c, *q = p + j->rs;
+                for (int ch = 0; ch < c; ch++) {
+                    double top = p[ch] + a * (double)(p[ch + c] - p[ch]);
+                    double bot = q[ch] + a * (double)(q[ch + c] - q[ch]);
+                    o[ch] = sat_u8((int32_t)nearbyint(top + b * (bot - top)));
+                }
+            } else { /* on the edge: neighbours outside read as 0 */
+                for (int ch = 0; ch < c; ch++) {
+                    double p00 = pixel_or_zero(j, ix, iy, ch), p01 = pixel_or_zero(j, ix + 1, iy, ch);
+                    double p10 = pixel_or_zero(j, ix, iy + 1, ch), p11 = pixel_or_zero(j, ix + 1, iy + 1, ch);
+                    double top = p00 + a * (p01 - p00), bot = p10 + a * (p11 - p10);
+                    o[ch] = sat_u8((int32_t)nearbyint(top + b * (bot - top)));
+                }
+            }
+        }
+    }
+}
+
+int fl_image_warp_affine_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
+                            ptrdiff_t oh, ptrdiff_t ow, uint8_t *dst, ptrdiff_t rd,
+                            const double inv[6])
+{
+    if (h < 0 || w < 0 || oh < 0 || ow < 0 || c < 1 || rs < w * c || rd < ow * c) return FL_EINVAL;
+    for (int i = 0; i < 6; i++)
+        if (!(inv[i] - inv[i] == 0)) return FL_EINVAL; /* NaN or infinite */
+    if (oh == 0 || ow == 0) return FL_OK;
+    if (h == 0 || w == 0) {
+        for (ptrdiff_t y = 0; y < oh; y++) memset(dst + y * rd, 0, (size_t)(ow * c));
+        return FL_OK;
+    }
+    warp_job job = {h, w, c, src, rs, oh, ow, dst, rd, inv};
+    fl_parallel(warp_rows, &job, threads_for_rows(oh, 12.0 * (double)ow));
+    return FL_OK;
+}

@@ -1,0 +1,40 @@
+/* image_kernels.h: the per-ISA row kernels behind image.c.
+ *
+ * Each works on one row and returns how many elements (pixels for the colour
+ * matrix, bytes otherwise) it finished from the start; image.c's generic loops
+ * do the rest, with the same integer arithmetic, so every path gives the same
+ * bytes. Weights come in pairs packed in an int32 (low half: the first tap),
+ * the operand layout of a multiply-add of int16 pairs (pmaddwd). */
+#ifndef FASTLA_APPS_IMAGE_KERNELS_H
+#define FASTLA_APPS_IMAGE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* n RGB pixels through the colour matrix (image.h); needs |q linear| < 2^15. */
+typedef ptrdiff_t (*fl_cmat3_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+
+/* out[e] = sat_u8((sum_i sum_p pairs of q * rows[i][e + j*step] + round) >> shift), e < n:
+ * rows are widened (int16) and padded so that rows[i][e + kw*step + 15] is readable;
+ * qp holds kh rows of (kw+1)/2 pairs. */
+typedef ptrdiff_t (*fl_conv_row_fn)(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
+                                    ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
+
+/* The same for one row, rounded to int16 (the separable horizontal pass). */
+typedef ptrdiff_t (*fl_hpass_row_fn)(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
+                                     const int32_t *qp, int shift, int16_t *out);
+
+/* out[e] = sat_u8((sum_i q[i] rows[i][e] + round) >> shift): the vertical pass;
+ * rows has kh + 1 entries (the last one, weighted 0, pads the final pair). */
+typedef ptrdiff_t (*fl_vpass_row_fn)(ptrdiff_t n, int kh, const int16_t *const *rows,
+                                     const int32_t *qp, int shift, uint8_t *out);
+
+ptrdiff_t fl_image_cmat3_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
+                                 ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
+ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
+                                  const int32_t *qp, int shift, int16_t *out);
+ptrdiff_t fl_image_vpass_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows,
+                                  const int32_t *qp, int shift, uint8_t *out);
+
+#endif
