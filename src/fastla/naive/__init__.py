@@ -14,3 +14,8 @@ from fastla.naive.vector import cosine_similarity, dot, norm, top_k
 
 __all__ = ["dot", "norm", "cosine_similarity", "top_k", "matmul", "power_iteration", "eigh",
            "svd"]
+
+# image filters (fastla.apps.filters): plain loops on nested lists of pixels
+from fastla.naive import image  # noqa: E402
+
+__all__ += ["image"]
