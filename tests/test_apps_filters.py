@@ -294,3 +294,40 @@ def test_bad_input_raises_with_a_message(rng, call, error, message):
     img = random_image(rng, 4, 5)
     with pytest.raises(error, match=message):
         call(img)
+
+
+# ---- the command line -------------------------------------------------------------
+
+def test_cli_filter_applies_operations_in_the_order_given(tmp_path, rng, capsys):
+    from fastla import cli
+    from fastla.apps.images import read_image, write_image
+
+    src = tmp_path / "in.png"
+    img = random_image(rng, 24, 31)
+    write_image(src, img)
+    for flags, expected in (
+        (["--blur", "1.5", "--sharpen", "--rotate", "15"], F.rotate(F.sharpen(F.gaussian_blur(img, 1.5)), 15)),
+        (["--rotate", "15", "--sharpen", "0.5", "--blur", "1.5"],
+         F.gaussian_blur(F.sharpen(F.rotate(img, 15), 0.5), 1.5)),
+        (["--color-matrix", "0.393,0.769,0.189;0.349,0.686,0.168;0.272,0.534,0.131", "--edges"],
+         F.sobel(F.color_matrix(img, SEPIA))),
+    ):
+        out = tmp_path / "out.png"
+        assert cli.main(["filter", str(src), str(out), *flags]) == 0
+        np.testing.assert_array_equal(read_image(out), expected)
+    assert "blur" in capsys.readouterr().out
+
+
+def test_cli_filter_list_and_errors(tmp_path, rng, capsys):
+    from fastla import cli
+    from fastla.apps.filters.operations import OPERATIONS
+    from fastla.apps.images import write_image
+
+    assert cli.main(["filter", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(op.flag in listed for op in OPERATIONS)
+    src = tmp_path / "in.png"
+    write_image(src, random_image(rng, 5, 5))
+    assert cli.main(["filter", str(src), str(tmp_path / "o.png")]) == 2
+    assert cli.main(["filter", str(src), str(tmp_path / "o.png"), "--box-blur", "4"]) == 1
+    assert "odd" in capsys.readouterr().err
