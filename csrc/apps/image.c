@@ -379,45 +379,52 @@ typedef struct {
 } warp_job;
 
 /* Input pixel (x, y), channel ch, or 0 outside the image. */
-static inline double pixel_or_zero(const warp_job *j, ptrdiff_t x, ptrdiff_t y, int ch)
+static inline int32_t pixel_or_zero(const warp_job *j, int64_t x, int64_t y, int ch)
 {
-    if (x < 0 || y < 0 || x >= j->w || y >= j->h) return 0.0;
+    if (x < 0 || y < 0 || x >= j->w || y >= j->h) return 0;
     return j->src[y * j->rs + x * j->c + ch];
 }
+
+/* Positions are int64 with 32 fractional bits, stepped along a row (the error
+ * after 32767 steps stays below 2^-17 pixel); the blend weights use the
+ * fraction rounded to 1/1024 pixel, (1024 - fx)(1024 - fy) and so on, so the
+ * sum of four weighted pixels fits int32 and is exact. */
+enum { POS_BITS = 32, FRAC_BITS = 10, FRAC_ONE = 1 << FRAC_BITS };
+
+static inline int64_t to_pos(double v) { return (int64_t)llrint(v * 4294967296.0); }
 
 static void warp_rows(void *ctx, int tid, int nt)
 {
     const warp_job *j = (const warp_job *)ctx;
     const double *M = j->inv;
     const int c = j->c;
+    const int64_t dx = to_pos(M[0]), dy = to_pos(M[3]);
+    const int64_t round_frac = (int64_t)1 << (POS_BITS - FRAC_BITS - 1);
+    const int32_t half = 1 << (2 * FRAC_BITS - 1);
     ptrdiff_t y0, y1;
     fl_split(j->oh, 1, tid, nt, &y0, &y1);
     for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
-        double bx = M[1] * (double)y + M[2], by = M[4] * (double)y + M[5];
+        int64_t X = to_pos(M[1] * (double)y + M[2]) + round_frac;
+        int64_t Y = to_pos(M[4] * (double)y + M[5]) + round_frac;
         uint8_t *o = j->dst + y * j->rd;
-        for (ptrdiff_t x = 0; x < j->ow; x++, o += c) { /* loop: output pixels */
-            double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
-            if (!(sx > -1.0 && sy > -1.0 && sx < (double)j->w && sy < (double)j->h)) {
-                for (int ch = 0; ch < c; ch++) o[ch] = 0; /* all four neighbours outside */
-                continue;
-            }
-            double fx = floor(sx), fy = floor(sy);
-            double a = sx - fx, b = sy - fy;
-            ptrdiff_t ix = (ptrdiff_t)fx, iy = (ptrdiff_t)fy;
+        for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) { /* loop: output pixels */
+            int64_t ix = X >> POS_BITS, iy = Y >> POS_BITS; /* floor */
+            int32_t fx = (int32_t)((X >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
+            int32_t fy = (int32_t)((Y >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
+            int32_t w00 = (FRAC_ONE - fx) * (FRAC_ONE - fy), w01 = fx * (FRAC_ONE - fy);
+            int32_t w10 = (FRAC_ONE - fx) * fy, w11 = fx * fy;
             if (ix >= 0 && iy >= 0 && ix + 1 < j->w && iy + 1 < j->h) {
                 const uint8_t *p = j->src + iy * j->rs + ix * c, *q = p + j->rs;
-                for (int ch = 0; ch < c; ch++) {
-                    double top = p[ch] + a * (double)(p[ch + c] - p[ch]);
-                    double bot = q[ch] + a * (double)(q[ch + c] - q[ch]);
-                    o[ch] = sat_u8((int32_t)nearbyint(top + b * (bot - top)));
-                }
+                for (int ch = 0; ch < c; ch++)
+                    o[ch] = (uint8_t)((p[ch] * w00 + p[ch + c] * w01 + q[ch] * w10 + q[ch + c] * w11 + half) >>
+                                      (2 * FRAC_BITS));
+            } else if (ix < -1 || iy < -1 || ix >= j->w || iy >= j->h) {
+                for (int ch = 0; ch < c; ch++) o[ch] = 0; /* all four neighbours outside */
             } else { /* on the edge: neighbours outside read as 0 */
-                for (int ch = 0; ch < c; ch++) {
-                    double p00 = pixel_or_zero(j, ix, iy, ch), p01 = pixel_or_zero(j, ix + 1, iy, ch);
-                    double p10 = pixel_or_zero(j, ix, iy + 1, ch), p11 = pixel_or_zero(j, ix + 1, iy + 1, ch);
-                    double top = p00 + a * (p01 - p00), bot = p10 + a * (p11 - p10);
-                    o[ch] = sat_u8((int32_t)nearbyint(top + b * (bot - top)));
-                }
+                for (int ch = 0; ch < c; ch++)
+                    o[ch] = (uint8_t)((pixel_or_zero(j, ix, iy, ch) * w00 + pixel_or_zero(j, ix + 1, iy, ch) * w01 +
+                                       pixel_or_zero(j, ix, iy + 1, ch) * w10 +
+                                       pixel_or_zero(j, ix + 1, iy + 1, ch) * w11 + half) >> (2 * FRAC_BITS));
             }
         }
     }
@@ -428,8 +435,9 @@ int fl_image_warp_affine_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src,
                             const double inv[6])
 {
     if (h < 0 || w < 0 || oh < 0 || ow < 0 || c < 1 || rs < w * c || rd < ow * c) return FL_EINVAL;
-    for (int i = 0; i < 6; i++)
-        if (!(inv[i] - inv[i] == 0)) return FL_EINVAL; /* NaN or infinite */
+    for (int i = 0; i < 6; i++) /* finite, and positions within int64 with 32 fraction bits */
+        if (!(inv[i] - inv[i] == 0) || inv[i] > 1e8 || inv[i] < -1e8) return FL_EINVAL;
+    if (h > INT32_MAX || w > INT32_MAX || oh > INT32_MAX || ow > INT32_MAX) return FL_EINVAL;
     if (oh == 0 || ow == 0) return FL_OK;
     if (h == 0 || w == 0) {
         for (ptrdiff_t y = 0; y < oh; y++) memset(dst + y * rd, 0, (size_t)(ow * c));

@@ -34,10 +34,12 @@ int fl_image_convolve_sep_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src
                              uint8_t *dst, ptrdiff_t rd, int kh, const int16_t *qy, int sy,
                              int kw, const int16_t *qx, int sx, int mid);
 
-/* Affine warp with bilinear interpolation (as cv2.warpAffine in OpenCV 5):
+/* Affine warp with bilinear interpolation (within 1 of cv2.warpAffine):
  * inv maps an output pixel (x, y) to the input point (inv[0]x + inv[1]y + inv[2],
- * inv[3]x + inv[4]y + inv[5]); the four neighbours are blended in double and the
- * result rounded to nearest (ties to even); neighbours outside the input read as 0. */
+ * inv[3]x + inv[4]y + inv[5]), found to 2^-32 pixel and rounded to 1/1024 for the
+ * weights (1024 - fx)(1024 - fy), fx(1024 - fy), ...; the weighted sum is rounded
+ * (halves up) after dividing by 2^20. Neighbours outside the input read as 0.
+ * Needs |inv[i]| <= 1e8. */
 int fl_image_warp_affine_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
                             ptrdiff_t oh, ptrdiff_t ow, uint8_t *dst, ptrdiff_t rd,
                             const double inv[6]);

@@ -37,8 +37,8 @@ def transform(img, A, shape=None) -> np.ndarray:
     img = _check.image(img, "transform", channels=(1, 3, 4))
     inv = inverse_affine(A)
     h, w = img.shape[:2] if shape is None else _shape(shape)
-    if max(img.shape[0], img.shape[1], h, w) > 32767:
-        raise ValueError("transform: images up to 32767 pixels a side")
+    if np.abs(inv).max() > 1e8:
+        raise ValueError("transform: the matrix is too close to singular (inverse entries beyond 1e8)")
     return _core.image_warp_affine(img, inv, h, w)
 
 
