@@ -99,24 +99,26 @@ static inline __m256i shift_pack16(__m256i lo, __m256i hi, __m128i shift)
     return _mm256_packs_epi32(_mm256_sra_epi32(lo, shift), _mm256_sra_epi32(hi, shift));
 }
 
-static inline void store_u8x16(uint8_t *out, __m256i v16)
+/* Adds the taps of one widened row to the sums of 32 outputs (acc[0..3], in
+ * unpack order: acc[0], acc[1] are the low and high halves of the first 16). */
+static inline void row_taps32(const int16_t *row, int kw, ptrdiff_t step, const int32_t *qp, __m256i acc[4])
 {
-    __m256i b = _mm256_packus_epi16(v16, v16); /* lane 0: 0-7 twice, lane 1: 8-15 twice */
-    b = _mm256_permute4x64_epi64(b, 0x08);      /* qwords 0 and 2 */
-    _mm_storeu_si128((__m128i *)out, _mm256_castsi256_si128(b));
+    const int16_t *a = row, *b = row + step;
+    for (int j = 0; j < kw; j += 2, a += 2 * step, b += 2 * step, qp++) { /* loop: pairs of taps */
+        __m256i w = _mm256_set1_epi32(*qp);
+        __m256i a0 = _mm256_loadu_si256((const __m256i *)a), b0 = _mm256_loadu_si256((const __m256i *)b);
+        __m256i a1 = _mm256_loadu_si256((const __m256i *)(a + 16)), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+        acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, b0), w));
+        acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, b0), w));
+        acc[2] = _mm256_add_epi32(acc[2], _mm256_madd_epi16(_mm256_unpacklo_epi16(a1, b1), w));
+        acc[3] = _mm256_add_epi32(acc[3], _mm256_madd_epi16(_mm256_unpackhi_epi16(a1, b1), w));
+    }
 }
 
-/* Adds the taps of one widened row to the sums of outputs e..e+15. */
-static inline void row_taps(const int16_t *row, int kw, ptrdiff_t step, const int32_t *qp,
-                            __m256i *lo, __m256i *hi)
+static inline void store_u8x32(uint8_t *out, __m256i v0, __m256i v1)
 {
-    for (int j = 0; j < kw; j += 2) { /* loop: pairs of taps (the last may be a zero one) */
-        __m256i a = _mm256_loadu_si256((const __m256i *)(row + j * step));
-        __m256i b = _mm256_loadu_si256((const __m256i *)(row + (j + 1) * step));
-        __m256i w = _mm256_set1_epi32(qp[j / 2]);
-        *lo = _mm256_add_epi32(*lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), w));
-        *hi = _mm256_add_epi32(*hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w));
-    }
+    __m256i b = _mm256_packus_epi16(v0, v1); /* lanes: 0-7 16-23 | 8-15 24-31 */
+    _mm256_storeu_si256((__m256i *)out, _mm256_permute4x64_epi64(b, 0xD8));
 }
 
 ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
@@ -126,10 +128,10 @@ ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows
     const __m256i half = _mm256_set1_epi32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
     ptrdiff_t e = 0;
-    for (; e + 16 <= n; e += 16) { /* loop: 16 outputs */
-        __m256i lo = half, hi = half;
-        for (int i = 0; i < kh; i++) row_taps(rows[i] + e, kw, step, qp + i * pairs, &lo, &hi);
-        store_u8x16(out + e, shift_pack16(lo, hi, sh));
+    for (; e + 32 <= n; e += 32) { /* loop: 32 outputs */
+        __m256i acc[4] = {half, half, half, half};
+        for (int i = 0; i < kh; i++) row_taps32(rows[i] + e, kw, step, qp + i * pairs, acc);
+        store_u8x32(out + e, shift_pack16(acc[0], acc[1], sh), shift_pack16(acc[2], acc[3], sh));
     }
     return e;
 }
@@ -140,10 +142,11 @@ ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdi
     const __m256i half = _mm256_set1_epi32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
     ptrdiff_t e = 0;
-    for (; e + 16 <= n; e += 16) { /* loop: 16 outputs */
-        __m256i lo = half, hi = half;
-        row_taps(row + e, kw, step, qp, &lo, &hi);
-        _mm256_storeu_si256((__m256i *)(out + e), shift_pack16(lo, hi, sh));
+    for (; e + 32 <= n; e += 32) { /* loop: 32 outputs */
+        __m256i acc[4] = {half, half, half, half};
+        row_taps32(row + e, kw, step, qp, acc);
+        _mm256_storeu_si256((__m256i *)(out + e), shift_pack16(acc[0], acc[1], sh));
+        _mm256_storeu_si256((__m256i *)(out + e + 16), shift_pack16(acc[2], acc[3], sh));
     }
     return e;
 }
@@ -154,16 +157,19 @@ ptrdiff_t fl_image_vpass_row_avx2(ptrdiff_t n, int kh, const int16_t *const *row
     const __m256i half = _mm256_set1_epi32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
     ptrdiff_t e = 0;
-    for (; e + 16 <= n; e += 16) { /* loop: 16 outputs */
-        __m256i lo = half, hi = half;
+    for (; e + 32 <= n; e += 32) { /* loop: 32 outputs */
+        __m256i acc[4] = {half, half, half, half};
         for (int i = 0; i < kh; i += 2) { /* loop: pairs of rows */
-            __m256i a = _mm256_loadu_si256((const __m256i *)(rows[i] + e));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(rows[i + 1] + e));
+            const int16_t *a = rows[i] + e, *b = rows[i + 1] + e;
             __m256i w = _mm256_set1_epi32(qp[i / 2]);
-            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), w));
-            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w));
+            __m256i a0 = _mm256_loadu_si256((const __m256i *)a), b0 = _mm256_loadu_si256((const __m256i *)b);
+            __m256i a1 = _mm256_loadu_si256((const __m256i *)(a + 16)), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+            acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, b0), w));
+            acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, b0), w));
+            acc[2] = _mm256_add_epi32(acc[2], _mm256_madd_epi16(_mm256_unpacklo_epi16(a1, b1), w));
+            acc[3] = _mm256_add_epi32(acc[3], _mm256_madd_epi16(_mm256_unpackhi_epi16(a1, b1), w));
         }
-        store_u8x16(out + e, shift_pack16(lo, hi, sh));
+        store_u8x32(out + e, shift_pack16(acc[0], acc[1], sh), shift_pack16(acc[2], acc[3], sh));
     }
     return e;
 }

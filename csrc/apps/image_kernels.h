@@ -15,7 +15,7 @@
 typedef ptrdiff_t (*fl_cmat3_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 
 /* out[e] = sat_u8((sum_i sum_p pairs of q * rows[i][e + j*step] + round) >> shift), e < n:
- * rows are widened (int16) and padded so that rows[i][e + kw*step + 15] is readable;
+ * rows are widened (int16) and padded so that rows[i][e + kw*step + 31] is readable;
  * qp holds kh rows of (kw+1)/2 pairs. */
 typedef ptrdiff_t (*fl_conv_row_fn)(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                     ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
