@@ -44,11 +44,42 @@ typedef struct {
     fl_vpass_row_fn vpass;
 } row_kernels;
 
+#ifdef FL_IMAGE_X86
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+static int cpu_has_avx512bw(void)
+{
+    int r[4];
+    __cpuidex(r, 7, 0);
+    return (r[1] >> 30) & 1;
+}
+#else
+#include <cpuid.h>
+static int cpu_has_avx512bw(void)
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 30) & 1;
+}
+#endif
+#endif
+
 static row_kernels kernels_in_use(void)
 {
     row_kernels k = {NULL, NULL, NULL, NULL};
 #ifdef FL_IMAGE_X86
-    if (fl_get_isa() >= FL_ISA_AVX2) { /* AVX-512 machines run the AVX2 rows */
+    /* The 512-bit rows need AVX-512BW on top of the path's AVX-512F (the OS
+     * support for ZMM state is part of the path being usable). */
+    static int bw = -1;
+    if (FL_LOAD(int, &bw) < 0) FL_STORE(int, &bw, cpu_has_avx512bw());
+    fl_isa isa = fl_get_isa();
+    if (isa >= FL_ISA_AVX512 && FL_LOAD(int, &bw) == 1) {
+        k.cmat3 = fl_image_cmat3_row_avx512;
+        k.conv = fl_image_conv_row_avx512;
+        k.hpass = fl_image_hpass_row_avx512;
+        k.vpass = fl_image_vpass_row_avx512;
+    } else if (isa >= FL_ISA_AVX2) {
         k.cmat3 = fl_image_cmat3_row_avx2;
         k.conv = fl_image_conv_row_avx2;
         k.hpass = fl_image_hpass_row_avx2;
@@ -254,7 +285,7 @@ int fl_image_convolve_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, pt
     if (h == 0 || w == 0) return FL_OK;
 
     int pairs = (kw + 1) / 2;
-    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 32;
+    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 64;
     int nt = threads_for_rows(h, (double)w * c * kh * kw);
     int32_t *qp = fl_malloc(sizeof(int32_t) * (size_t)kh * pairs);
     int16_t *work = fl_malloc(sizeof(int16_t) * (size_t)nt * kh * len);
@@ -340,7 +371,7 @@ int fl_image_convolve_sep_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src
     if (32767.0 * sumy + (double)(1u << (sy + mid)) >= 2147483648.0) return FL_EINVAL;
     if (h == 0 || w == 0) return FL_OK;
 
-    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 32, nlen = w * (ptrdiff_t)c + 32;
+    ptrdiff_t len = (w + kw) * (ptrdiff_t)c + 64, nlen = w * (ptrdiff_t)c + 64;
     int nt = threads_for_rows(h, (double)w * c * (kh + kw));
     int32_t *qpx = fl_malloc(sizeof(int32_t) * (size_t)((kw + 1) / 2));
     int32_t *qpy = fl_malloc(sizeof(int32_t) * (size_t)((kh + 1) / 2));

@@ -15,7 +15,7 @@
 typedef ptrdiff_t (*fl_cmat3_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 
 /* out[e] = sat_u8((sum_i sum_p pairs of q * rows[i][e + j*step] + round) >> shift), e < n:
- * rows are widened (int16) and padded so that rows[i][e + kw*step + 31] is readable;
+ * rows are widened (int16) and padded so that rows[i][e + kw*step + 63] is readable;
  * qp holds kh rows of (kw+1)/2 pairs. */
 typedef ptrdiff_t (*fl_conv_row_fn)(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                     ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
@@ -36,5 +36,12 @@ ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdi
                                   const int32_t *qp, int shift, int16_t *out);
 ptrdiff_t fl_image_vpass_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows,
                                   const int32_t *qp, int shift, uint8_t *out);
+ptrdiff_t fl_image_cmat3_row_avx512(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_conv_row_avx512(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
+                                   ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
+ptrdiff_t fl_image_hpass_row_avx512(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
+                                    const int32_t *qp, int shift, int16_t *out);
+ptrdiff_t fl_image_vpass_row_avx512(ptrdiff_t n, int kh, const int16_t *const *rows,
+                                    const int32_t *qp, int shift, uint8_t *out);
 
 #endif
