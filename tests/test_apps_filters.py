@@ -165,6 +165,17 @@ def test_separable_path_within_one_lsb_of_exact_and_equal_to_naive(isa, rng, sha
         assert out.tolist() == naive.convolve_separable(img.tolist(), *(f.tolist() for f in factors))
 
 
+@pytest.mark.parametrize("ksize", [(1, 1), (1, 5), (7, 1)])
+def test_single_row_or_column_kernels_take_the_separable_path(isa, rng, ksize):
+    img = random_image(rng, 6, 40)
+    k = rng.normal(0, 0.5, ksize)
+    ky, kx = rank_one_factors(k)
+    np.testing.assert_allclose(np.outer(ky, kx), k, rtol=1e-15)
+    out = F.convolve(img, k)
+    assert np.abs(out - np.clip(np.rint(correlate_float(img, k)), 0, 255)).max() <= 1
+    assert np.abs(out.astype(int) - F.convolve(img, k, method="2d")).max() <= 1
+
+
 def test_rank_two_kernel_is_not_taken_as_separable(rng):
     k = np.outer(rng.normal(size=3), rng.normal(size=3)) + np.outer(rng.normal(size=3), rng.normal(size=3))
     assert rank_one_factors(k) is None

@@ -78,8 +78,10 @@ def fixed_point_separable(ky, kx):
 def rank_one_factors(kernel):
     """(ky, kx) with kernel == outer(ky, kx) when its SVD has rank 1, else None."""
     k = np.asarray(kernel, dtype=np.float64)
-    if k.shape[0] == 1 or k.shape[1] == 1:
-        return k[:, 0].copy() if k.shape[1] == 1 else np.ones(1), k[0].copy() if k.shape[0] == 1 else np.ones(1)
+    if k.shape[1] == 1:  # a column (or a single weight): no horizontal pass to speak of
+        return k[:, 0].copy(), np.ones(1)
+    if k.shape[0] == 1:
+        return np.ones(1), k[0].copy()
     if not k.any():
         return None
     U, s, Vt = fastla.svd(k)
