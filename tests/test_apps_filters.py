@@ -196,6 +196,9 @@ def test_kernel_larger_than_the_image(isa, rng):
     q, shift = fixed_point_kernel(k)
     np.testing.assert_array_equal(F.convolve(img, k), correlate_fixed(img, q, shift))
     assert F.convolve(img, k).tolist() == naive.convolve(img.tolist(), k.tolist())
+    k = rng.normal(0, 0.01, (61, 45))  # many reflections across the image
+    q, shift = fixed_point_kernel(k)
+    np.testing.assert_array_equal(F.convolve(img, k), correlate_fixed(img, q, shift))
 
 
 @pytest.mark.parametrize("sigma", [0.7, 2.0, 3.3])

@@ -25,14 +25,16 @@ static inline int16_t sat_i16(int32_t v)
     return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
 }
 
-/* p reflected into [0, n) without repeating the edge (OpenCV's BORDER_REFLECT_101);
- * a kernel wider than the image may need several reflections. */
+/* p reflected into [0, n) without repeating the edge (OpenCV's BORDER_REFLECT_101):
+ * the reflections repeat with period 2n - 2, which also covers kernels wider
+ * than the image. */
 static ptrdiff_t reflect101(ptrdiff_t p, ptrdiff_t n)
 {
     if (n == 1) return 0;
-    for (int bounce = 0; bounce < 64 && (p < 0 || p >= n); bounce++)
-        p = p < 0 ? -p : 2 * n - 2 - p;
-    return p < 0 ? 0 : (p >= n ? n - 1 : p); /* unreachable for |p| < 2^63 */
+    ptrdiff_t period = 2 * n - 2;
+    p %= period;
+    if (p < 0) p += period;
+    return p < n ? p : period - p;
 }
 
 /* ---- the per-ISA row kernels in use ------------------------------------------ */
