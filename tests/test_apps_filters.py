@@ -258,6 +258,14 @@ def test_transform_identity_translation_and_shape(rng):
     assert F.scale(img, 0.5).shape == (3, 4, 4)
 
 
+def test_transform_far_outside_the_input(rng):
+    cv2 = cv2_or_skip()
+    img = random_image(rng, 20, 30)
+    for A in ([[1e-6, 0, 0.5], [0, 1e-6, 0.25]], [[-1, 0, -1e7], [0, 1, 3]], [[50, 0, -700], [0, 50, -400]]):
+        A = np.array(A, dtype=np.float64)
+        assert np.abs(F.transform(img, A).astype(int) - cv2.warpAffine(img, A, (30, 20))).max() <= 1
+
+
 def test_rotate_is_opencvs_rotation(rng):
     cv2 = cv2_or_skip()
     img = random_image(rng, 19, 26)

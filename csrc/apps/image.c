@@ -426,6 +426,32 @@ enum { POS_BITS = 32, FRAC_BITS = 10, FRAC_ONE = 1 << FRAC_BITS };
 
 static inline int64_t to_pos(double v) { return (int64_t)llrint(v * 4294967296.0); }
 
+/* Output pixel o from the input point (X, Y) (32 fractional bits, already
+ * offset by half of the last fraction step so that the shifts round). */
+static inline void warp_pixel(const warp_job *j, int64_t X, int64_t Y, uint8_t *o)
+{
+    const int c = j->c;
+    const int32_t half = 1 << (2 * FRAC_BITS - 1);
+    int64_t ix = X >> POS_BITS, iy = Y >> POS_BITS; /* floor */
+    int32_t fx = (int32_t)((X >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
+    int32_t fy = (int32_t)((Y >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
+    int32_t w00 = (FRAC_ONE - fx) * (FRAC_ONE - fy), w01 = fx * (FRAC_ONE - fy);
+    int32_t w10 = (FRAC_ONE - fx) * fy, w11 = fx * fy;
+    if (ix >= 0 && iy >= 0 && ix + 1 < j->w && iy + 1 < j->h) {
+        const uint8_t *p = j->src + iy * j->rs + ix * c, *q = p + j->rs;
+        for (int ch = 0; ch < c; ch++)
+            o[ch] = (uint8_t)((p[ch] * w00 + p[ch + c] * w01 + q[ch] * w10 + q[ch + c] * w11 + half) >>
+                              (2 * FRAC_BITS));
+    } else if (ix < -1 || iy < -1 || ix >= j->w || iy >= j->h) {
+        for (int ch = 0; ch < c; ch++) o[ch] = 0; /* all four neighbours outside */
+    } else { /* on the edge: neighbours outside read as 0 */
+        for (int ch = 0; ch < c; ch++)
+            o[ch] = (uint8_t)((pixel_or_zero(j, ix, iy, ch) * w00 + pixel_or_zero(j, ix + 1, iy, ch) * w01 +
+                               pixel_or_zero(j, ix, iy + 1, ch) * w10 +
+                               pixel_or_zero(j, ix + 1, iy + 1, ch) * w11 + half) >> (2 * FRAC_BITS));
+    }
+}
+
 static void warp_rows(void *ctx, int tid, int nt)
 {
     const warp_job *j = (const warp_job *)ctx;
@@ -433,31 +459,24 @@ static void warp_rows(void *ctx, int tid, int nt)
     const int c = j->c;
     const int64_t dx = to_pos(M[0]), dy = to_pos(M[3]);
     const int64_t round_frac = (int64_t)1 << (POS_BITS - FRAC_BITS - 1);
-    const int32_t half = 1 << (2 * FRAC_BITS - 1);
+    const double safe = 1073741824.0; /* 2^30 pixels: positions stay far inside int64 */
     ptrdiff_t y0, y1;
     fl_split(j->oh, 1, tid, nt, &y0, &y1);
     for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
-        int64_t X = to_pos(M[1] * (double)y + M[2]) + round_frac;
-        int64_t Y = to_pos(M[4] * (double)y + M[5]) + round_frac;
+        double bx = M[1] * (double)y + M[2], by = M[4] * (double)y + M[5];
+        double ex = M[0] * (double)(j->ow - 1) + bx, ey = M[3] * (double)(j->ow - 1) + by;
         uint8_t *o = j->dst + y * j->rd;
-        for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) { /* loop: output pixels */
-            int64_t ix = X >> POS_BITS, iy = Y >> POS_BITS; /* floor */
-            int32_t fx = (int32_t)((X >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
-            int32_t fy = (int32_t)((Y >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
-            int32_t w00 = (FRAC_ONE - fx) * (FRAC_ONE - fy), w01 = fx * (FRAC_ONE - fy);
-            int32_t w10 = (FRAC_ONE - fx) * fy, w11 = fx * fy;
-            if (ix >= 0 && iy >= 0 && ix + 1 < j->w && iy + 1 < j->h) {
-                const uint8_t *p = j->src + iy * j->rs + ix * c, *q = p + j->rs;
-                for (int ch = 0; ch < c; ch++)
-                    o[ch] = (uint8_t)((p[ch] * w00 + p[ch + c] * w01 + q[ch] * w10 + q[ch + c] * w11 + half) >>
-                                      (2 * FRAC_BITS));
-            } else if (ix < -1 || iy < -1 || ix >= j->w || iy >= j->h) {
-                for (int ch = 0; ch < c; ch++) o[ch] = 0; /* all four neighbours outside */
-            } else { /* on the edge: neighbours outside read as 0 */
-                for (int ch = 0; ch < c; ch++)
-                    o[ch] = (uint8_t)((pixel_or_zero(j, ix, iy, ch) * w00 + pixel_or_zero(j, ix + 1, iy, ch) * w01 +
-                                       pixel_or_zero(j, ix, iy + 1, ch) * w10 +
-                                       pixel_or_zero(j, ix + 1, iy + 1, ch) * w11 + half) >> (2 * FRAC_BITS));
+        if (fabs(bx) < safe && fabs(by) < safe && fabs(ex) < safe && fabs(ey) < safe) {
+            int64_t X = to_pos(bx) + round_frac, Y = to_pos(by) + round_frac;
+            for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) /* loop: output pixels */
+                warp_pixel(j, X, Y, o);
+        } else { /* a row that runs far outside: each position on its own, in double first */
+            for (ptrdiff_t x = 0; x < j->ow; x++, o += c) { /* loop: output pixels */
+                double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
+                if (sx > -2.0 && sy > -2.0 && sx < (double)j->w + 1 && sy < (double)j->h + 1)
+                    warp_pixel(j, to_pos(sx) + round_frac, to_pos(sy) + round_frac, o);
+                else
+                    for (int ch = 0; ch < c; ch++) o[ch] = 0;
             }
         }
     }
