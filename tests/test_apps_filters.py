@@ -302,6 +302,8 @@ def test_threads_give_the_same_bytes(rng, threads):
     (lambda img: F.convolve(img, [[1e9]]), ValueError, "too large"),
     (lambda img: F.convolve(img.astype(np.int16), np.ones((3, 3))), TypeError, "uint8"),
     (lambda img: F.convolve(img, np.ones((3, 3)), method="fft"), ValueError, "method"),
+    (lambda img: F.convolve_separable(img, np.ones((3, 3)), [1.0]), ValueError, "1-D"),
+    (lambda img: F.convolve_separable(img, [1.0, 2.0], [1.0]), ValueError, "odd"),
     (lambda img: F.gaussian_blur(img, float("nan")), ValueError, "finite"),
     (lambda img: F.gaussian_blur(img, 0), ValueError, "> 0"),
     (lambda img: F.gaussian_blur(img, "2"), TypeError, "real number"),

@@ -79,10 +79,8 @@ def convolve_separable(img, ky, kx):
     """The same for the kernel outer(ky, kx), in two 1-D passes: rows with kx,
     kept as integers over 2^mid, then columns with ky."""
     norm = sum(abs(w) for w in kx)
-    if norm == 0.0:
-        ky = [0.0 * w for w in ky]
-    else:
-        kx, ky = [w / norm for w in kx], [w * norm for w in ky]  # sum |kx| = 1
+    if norm > 0:
+        kx, ky = [w / norm for w in kx], [w * norm for w in ky]  # now sum |kx| = 1
     sx = kernel_shift(kx, 255)
     qx = [round(w * 2.0 ** sx) for w in kx]
     mid = min(7, sx - 1)  # fraction bits kept between the passes: the sums must fit int16

@@ -58,9 +58,7 @@ def fixed_point_separable(ky, kx):
     ky = np.asarray(ky, dtype=np.float64).ravel()
     kx = np.asarray(kx, dtype=np.float64).ravel()
     norm = float(np.abs(kx).sum())
-    if norm == 0.0:
-        kx, ky = kx, ky * 0.0
-    else:
+    if norm > 0:
         kx, ky = kx / norm, ky * norm
     sx = kernel_shift(kx, 255)
     qx = np.rint(kx * 2.0 ** sx)
@@ -115,8 +113,11 @@ def convolve_separable(img, ky, kx) -> np.ndarray:
     """The correlation with outer(ky, kx): a horizontal pass with kx, then a
     vertical one with ky (both 1-D, odd lengths)."""
     img = _check.image(img, "convolve", channels=(1, 3, 4))
-    ky = _kernel(np.reshape(np.asarray(ky, dtype=np.float64), (-1, 1)), "convolve")[:, 0]
-    kx = _kernel(np.reshape(np.asarray(kx, dtype=np.float64), (1, -1)), "convolve")[0]
+    for name, k in (("ky", ky), ("kx", kx)):
+        if np.ndim(k) != 1:
+            raise ValueError(f"convolve_separable: {name} has shape {np.shape(k)}; expected a 1-D array")
+    ky = _kernel(np.reshape(ky, (-1, 1)), "convolve")[:, 0]
+    kx = _kernel(np.reshape(kx, (1, -1)), "convolve")[0]
     qy, sy, qx, sx, mid = fixed_point_separable(ky, kx)
     return _check.keep_alpha(_core.image_convolve_separable(img, qy, sy, qx, sx, mid), img)
 
