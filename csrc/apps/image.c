@@ -18,6 +18,12 @@
 #define FL_IMAGE_X86 1
 #endif
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#define FL_IMAGE_INLINE __forceinline
+#else
+#define FL_IMAGE_INLINE inline __attribute__((always_inline))
+#endif
+
 static inline uint8_t sat_u8(int32_t v) { return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v)); }
 
 static inline int16_t sat_i16(int32_t v)
@@ -428,9 +434,8 @@ static inline int64_t to_pos(double v) { return (int64_t)llrint(v * 4294967296.0
 
 /* Output pixel o from the input point (X, Y) (32 fractional bits, already
  * offset by half of the last fraction step so that the shifts round). */
-static inline void warp_pixel(const warp_job *j, int64_t X, int64_t Y, uint8_t *o)
+static FL_IMAGE_INLINE void warp_pixel(const warp_job *j, int64_t X, int64_t Y, uint8_t *o, const int c)
 {
-    const int c = j->c;
     const int32_t half = 1 << (2 * FRAC_BITS - 1);
     int64_t ix = X >> POS_BITS, iy = Y >> POS_BITS; /* floor */
     int32_t fx = (int32_t)((X >> (POS_BITS - FRAC_BITS)) & (FRAC_ONE - 1));
@@ -468,13 +473,18 @@ static void warp_rows(void *ctx, int tid, int nt)
         uint8_t *o = j->dst + y * j->rd;
         if (fabs(bx) < safe && fabs(by) < safe && fabs(ex) < safe && fabs(ey) < safe) {
             int64_t X = to_pos(bx) + round_frac, Y = to_pos(by) + round_frac;
-            for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) /* loop: output pixels */
-                warp_pixel(j, X, Y, o);
+            /* loop: output pixels, with the channel count a constant for the common cases */
+            if (c == 3)
+                for (ptrdiff_t x = 0; x < j->ow; x++, o += 3, X += dx, Y += dy) warp_pixel(j, X, Y, o, 3);
+            else if (c == 4)
+                for (ptrdiff_t x = 0; x < j->ow; x++, o += 4, X += dx, Y += dy) warp_pixel(j, X, Y, o, 4);
+            else
+                for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) warp_pixel(j, X, Y, o, c);
         } else { /* a row that runs far outside: each position on its own, in double first */
             for (ptrdiff_t x = 0; x < j->ow; x++, o += c) { /* loop: output pixels */
                 double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
                 if (sx > -2.0 && sy > -2.0 && sx < (double)j->w + 1 && sy < (double)j->h + 1)
-                    warp_pixel(j, to_pos(sx) + round_frac, to_pos(sy) + round_frac, o);
+                    warp_pixel(j, to_pos(sx) + round_frac, to_pos(sy) + round_frac, o, c);
                 else
                     for (int ch = 0; ch < c; ch++) o[ch] = 0;
             }
