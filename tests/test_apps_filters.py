@@ -355,3 +355,21 @@ def test_cli_filter_list_and_errors(tmp_path, rng, capsys):
     assert cli.main(["filter", str(src), str(tmp_path / "o.png")]) == 2
     assert cli.main(["filter", str(src), str(tmp_path / "o.png"), "--box-blur", "4"]) == 1
     assert "odd" in capsys.readouterr().err
+
+
+# ---- the benchmark cases ------------------------------------------------------------
+
+def test_bench_filter_cases_compute_the_same_thing(monkeypatch, rng):
+    """The registry's cases on a small photo: fastla within 1 of OpenCV, and
+    Pillow's result of the same shape."""
+    cv2_or_skip()
+    from fastla import bench
+
+    photo = random_image(rng, 30, 40)
+    monkeypatch.setattr(bench, "_photo", lambda megapixels=12: photo)
+    cases = bench.cases("filters")
+    assert len(cases) == 4
+    for case in cases:
+        got = {impl: np.asarray(case.run(impl)) for impl in case.impls}
+        assert got["fastla"].shape == got["pillow"].shape == photo.shape, case.name
+        assert np.abs(got["fastla"].astype(int) - got["opencv"]).max() <= 1, case.name
