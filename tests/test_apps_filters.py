@@ -83,7 +83,7 @@ def test_color_matrix_is_opencvs_transform_bit_for_bit(isa, rng, shape):
         np.testing.assert_array_equal(F.color_matrix(img, m), cv2.transform(img, m.astype(np.float32)))
 
 
-@pytest.mark.parametrize("shape", [(1, 1), (7, 45), (2, 64)])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 45), (2, 64), (3, 130)])
 def test_color_matrix_equals_numpy_fixed_point_and_keeps_alpha(isa, rng, shape):
     img = random_image(rng, *shape, c=4)
     M = np.hstack([rng.normal(0, 1.5, (3, 3)), rng.normal(0, 60, (3, 1))])

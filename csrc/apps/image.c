@@ -46,7 +46,7 @@ static ptrdiff_t reflect101(ptrdiff_t p, ptrdiff_t n)
 /* ---- the per-ISA row kernels in use ------------------------------------------ */
 
 typedef struct {
-    fl_cmat3_row_fn cmat3;
+    fl_cmat_row_fn cmat3, cmat4;
     fl_conv_row_fn conv;
     fl_hpass_row_fn hpass;
     fl_vpass_row_fn vpass;
@@ -75,7 +75,7 @@ static int cpu_has_avx512bw(void)
 
 static row_kernels kernels_in_use(void)
 {
-    row_kernels k = {NULL, NULL, NULL, NULL};
+    row_kernels k = {NULL, NULL, NULL, NULL, NULL};
 #ifdef FL_IMAGE_X86
     /* The 512-bit rows need AVX-512BW on top of the path's AVX-512F (the OS
      * support for ZMM state is part of the path being usable). */
@@ -84,11 +84,13 @@ static row_kernels kernels_in_use(void)
     fl_isa isa = fl_get_isa();
     if (isa >= FL_ISA_AVX512 && FL_LOAD(int, &bw) == 1) {
         k.cmat3 = fl_image_cmat3_row_avx512;
+        k.cmat4 = fl_image_cmat4_row_avx512;
         k.conv = fl_image_conv_row_avx512;
         k.hpass = fl_image_hpass_row_avx512;
         k.vpass = fl_image_vpass_row_avx512;
     } else if (isa >= FL_ISA_AVX2) {
         k.cmat3 = fl_image_cmat3_row_avx2;
+        k.cmat4 = fl_image_cmat4_row_avx2;
         k.conv = fl_image_conv_row_avx2;
         k.hpass = fl_image_hpass_row_avx2;
         k.vpass = fl_image_vpass_row_avx2;
@@ -127,7 +129,8 @@ static void cmat_rows(void *ctx, int tid, int nt)
         const uint8_t *s = j->src + y * j->rs;
         uint8_t *d = j->dst + y * j->rd;
         ptrdiff_t x = 0;
-        if (j->c == 3 && j->simd && j->k.cmat3) x = j->k.cmat3(j->w, s, d, q);
+        fl_cmat_row_fn row = j->c == 3 ? j->k.cmat3 : j->k.cmat4;
+        if (j->simd && row) x = row(j->w, s, d, q);
         for (; x < j->w; x++) { /* loop: pixels left */
             const uint8_t *p = s + x * j->c;
             uint8_t *o = d + x * j->c;

@@ -15,6 +15,7 @@ typedef __m256i iv;
 #define IV_SET1_32(x) _mm256_set1_epi32(x)
 #define IV_SET1_16(x) _mm256_set1_epi16(x)
 #define IV_OR(a, b) _mm256_or_si256(a, b)
+#define IV_AND(a, b) _mm256_and_si256(a, b)
 #define IV_ADD32(a, b) _mm256_add_epi32(a, b)
 #define IV_MADD16(a, b) _mm256_madd_epi16(a, b)
 #define IV_SHUFFLE8(a, m) _mm256_shuffle_epi8(a, m)

@@ -22,6 +22,7 @@ typedef __m512i iv;
 #define IV_SET1_32(x) _mm512_set1_epi32(x)
 #define IV_SET1_16(x) _mm512_set1_epi16(x)
 #define IV_OR(a, b) _mm512_or_si512(a, b)
+#define IV_AND(a, b) _mm512_and_si512(a, b)
 #define IV_ADD32(a, b) _mm512_add_epi32(a, b)
 #define IV_MADD16(a, b) _mm512_madd_epi16(a, b)
 #define IV_SHUFFLE8(a, m) _mm512_shuffle_epi8(a, m)

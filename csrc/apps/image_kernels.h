@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* n RGB pixels through the colour matrix (image.h); needs |q linear| < 2^15. */
-typedef ptrdiff_t (*fl_cmat3_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+/* n RGB (cmat3) or RGBA (cmat4, alpha copied) pixels through the colour matrix
+ * (image.h); needs |q linear| < 2^15. */
+typedef ptrdiff_t (*fl_cmat_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 
 /* out[e] = sat_u8((sum_i sum_p pairs of q * rows[i][e + j*step] + round) >> shift), e < n:
  * rows are widened (int16) and padded so that rows[i][e + kw*step + 63] is readable;
@@ -30,6 +31,7 @@ typedef ptrdiff_t (*fl_vpass_row_fn)(ptrdiff_t n, int kh, const int16_t *const *
                                      const int32_t *qp, int shift, uint8_t *out);
 
 ptrdiff_t fl_image_cmat3_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_cmat4_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                  ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
 ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
@@ -37,6 +39,7 @@ ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdi
 ptrdiff_t fl_image_vpass_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows,
                                   const int32_t *qp, int shift, uint8_t *out);
 ptrdiff_t fl_image_cmat3_row_avx512(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_cmat4_row_avx512(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 ptrdiff_t fl_image_conv_row_avx512(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                    ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
 ptrdiff_t fl_image_hpass_row_avx512(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,

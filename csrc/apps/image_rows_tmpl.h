@@ -14,37 +14,44 @@
 
 #define IV16 (8 * IV_LANES) /* int16 per vector */
 
-/* Lane-local shuffles that split 16 RGB pixels (48 bytes in three 16-byte
- * pieces) into planes, and back; built from the index arithmetic. */
+/* Lane-local shuffles that split 16 pixels of C = 3 or 4 channels (C 16-byte
+ * pieces) into planes, and back; built from the index arithmetic. The fourth
+ * channel (alpha) is not split: `keep` masks its bytes in the input pieces. */
 typedef struct {
-    iv split[3][3]; /* [channel][source piece] */
-    iv merge[3][3]; /* [output piece][channel] */
-} IV_NAME(rgb_shuffles);
+    iv split[3][4]; /* [channel][source piece] */
+    iv merge[4][3]; /* [output piece][channel] */
+    iv keep[4];     /* [piece]: 0xff on alpha bytes */
+} IV_NAME(pixel_shuffles);
 
-IV_FN static void IV_NAME(make_shuffles)(IV_NAME(rgb_shuffles) *s)
+IV_FN static void IV_NAME(make_shuffles)(IV_NAME(pixel_shuffles) *s, int C)
 {
-    for (int k = 0; k < 3; k++)
-        for (int v = 0; v < 3; v++) {
-            int8_t sp[16 * IV_LANES], mg[16 * IV_LANES];
+    for (int k = 0; k < 4; k++)
+        for (int v = 0; v < 4; v++) {
+            int8_t sp[16 * IV_LANES], mg[16 * IV_LANES], kp[16 * IV_LANES];
             for (int m = 0; m < 16; m++) {
-                int t = 3 * m + k; /* byte of channel k of pixel m */
+                int t = C * m + k; /* byte of channel k of pixel m */
                 int u = 16 * k + m; /* here k is the output piece, v the channel */
                 for (int lane = 0; lane < IV_LANES; lane++) {
                     sp[16 * lane + m] = (int8_t)(t / 16 == v ? t % 16 : -128);
-                    mg[16 * lane + m] = (int8_t)(u % 3 == v ? u / 3 : -128);
+                    mg[16 * lane + m] = (int8_t)(u % C == v ? u / C : -128);
+                    kp[16 * lane + m] = (int8_t)(C == 4 && (16 * k + m) % 4 == 3 ? -1 : 0);
                 }
             }
-            s->split[k][v] = IV_LOADU(sp);
-            s->merge[k][v] = IV_LOADU(mg);
+            if (k < 3 && v < C) s->split[k][v] = IV_LOADU(sp);
+            if (k < C && v < 3) s->merge[k][v] = IV_LOADU(mg);
+            if (v == 0) s->keep[k] = IV_LOADU(kp);
         }
 }
 
-IV_FN ptrdiff_t IV_NAME(cmat3_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12])
+/* n pixels of C channels through the colour matrix; C is a constant where the
+ * compiler inlines this, so the piece loops unroll. */
+IV_FN static inline ptrdiff_t IV_NAME(cmat_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst,
+                                                const int32_t q[12], const int C)
 {
     const ptrdiff_t block = 16 * IV_LANES; /* pixels: 16 in each lane */
     if (n < block) return 0;
-    IV_NAME(rgb_shuffles) s;
-    IV_NAME(make_shuffles)(&s);
+    IV_NAME(pixel_shuffles) s;
+    IV_NAME(make_shuffles)(&s, C);
     /* Weights in pairs: (r, g) and (b, 1) with the offset plus 1/2 when that
      * fits int16; otherwise (b, 0) and the offset added on its own. */
     int separate = 0;
@@ -59,12 +66,14 @@ IV_FN ptrdiff_t IV_NAME(cmat3_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst
     const iv zero = IV_ZERO(), one = IV_SET1_16(1);
     ptrdiff_t x = 0;
     for (; x + block <= n; x += block) { /* loop: a block of pixels */
-        const uint8_t *p = src + 3 * x;
-        iv in[3] = {IV_LOAD_LANES(p, 48), IV_LOAD_LANES(p + 16, 48), IV_LOAD_LANES(p + 32, 48)};
+        const uint8_t *p = src + C * x;
+        iv in[4];
+        for (int v = 0; v < C; v++) in[v] = IV_LOAD_LANES(p + 16 * v, 16 * C);
         iv plane[3];
-        for (int k = 0; k < 3; k++)
-            plane[k] = IV_OR(IV_OR(IV_SHUFFLE8(in[0], s.split[k][0]), IV_SHUFFLE8(in[1], s.split[k][1])),
-                             IV_SHUFFLE8(in[2], s.split[k][2]));
+        for (int k = 0; k < 3; k++) {
+            plane[k] = IV_SHUFFLE8(in[0], s.split[k][0]);
+            for (int v = 1; v < C; v++) plane[k] = IV_OR(plane[k], IV_SHUFFLE8(in[v], s.split[k][v]));
+        }
         iv out16[3][2];
         for (int half = 0; half < 2; half++) { /* pixels 0-7 and 8-15 of each lane */
             iv r = half ? IV_UNPACKHI8(plane[0], zero) : IV_UNPACKLO8(plane[0], zero);
@@ -84,12 +93,25 @@ IV_FN ptrdiff_t IV_NAME(cmat3_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst
         }
         iv o[3];
         for (int k = 0; k < 3; k++) o[k] = IV_PACKUS16(out16[k][0], out16[k][1]);
-        uint8_t *d = dst + 3 * x;
-        for (int v = 0; v < 3; v++)
-            IV_STORE_LANES(d + 16 * v, 48, IV_OR(IV_OR(IV_SHUFFLE8(o[0], s.merge[v][0]), IV_SHUFFLE8(o[1], s.merge[v][1])),
-                                                 IV_SHUFFLE8(o[2], s.merge[v][2])));
+        uint8_t *d = dst + C * x;
+        for (int v = 0; v < C; v++) {
+            iv m = IV_OR(IV_OR(IV_SHUFFLE8(o[0], s.merge[v][0]), IV_SHUFFLE8(o[1], s.merge[v][1])),
+                         IV_SHUFFLE8(o[2], s.merge[v][2]));
+            if (C == 4) m = IV_OR(m, IV_AND(in[v], s.keep[v])); /* alpha as it was */
+            IV_STORE_LANES(d + 16 * v, 16 * C, m);
+        }
     }
     return x;
+}
+
+IV_FN ptrdiff_t IV_NAME(cmat3_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12])
+{
+    return IV_NAME(cmat_row)(n, src, dst, q, 3);
+}
+
+IV_FN ptrdiff_t IV_NAME(cmat4_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12])
+{
+    return IV_NAME(cmat_row)(n, src, dst, q, 4);
 }
 
 /* int32 sums in unpack order -> int16 in order, after the shift. */
