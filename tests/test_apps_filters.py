@@ -246,6 +246,17 @@ def test_transform_within_one_lsb_of_opencv(rng, shape, channels):
         assert np.abs(out.astype(int) - ref.reshape(out.shape)).max() <= 1
 
 
+@pytest.mark.parametrize("channels", [1, 3, 4])
+def test_transform_same_bytes_on_every_path(isa, rng, channels):
+    img = random_image(rng, 37, 61, c=channels)
+    for A in (F.rotation_matrix(23, (30, 18), 1.3), np.array([[0.7, 0.1, 3.2], [-0.05, 1.1, -2.7]]),
+              np.array([[-1.0, 0, 60], [0, 1, 0]])):
+        fastla.set_isa("generic")
+        ref = F.transform(img, A)
+        fastla.set_isa(isa)
+        np.testing.assert_array_equal(F.transform(img, A), ref)
+
+
 def test_transform_identity_translation_and_shape(rng):
     img = random_image(rng, 6, 8, c=4)
     np.testing.assert_array_equal(F.transform(img, [[1, 0, 0], [0, 1, 0]]), img)

@@ -47,6 +47,7 @@ static ptrdiff_t reflect101(ptrdiff_t p, ptrdiff_t n)
 
 typedef struct {
     fl_cmat_row_fn cmat3, cmat4;
+    fl_warp_row_fn warp;
     fl_conv_row_fn conv;
     fl_hpass_row_fn hpass;
     fl_vpass_row_fn vpass;
@@ -75,13 +76,14 @@ static int cpu_has_avx512bw(void)
 
 static row_kernels kernels_in_use(void)
 {
-    row_kernels k = {NULL, NULL, NULL, NULL, NULL};
+    row_kernels k = {NULL, NULL, NULL, NULL, NULL, NULL};
 #ifdef FL_IMAGE_X86
     /* The 512-bit rows need AVX-512BW on top of the path's AVX-512F (the OS
      * support for ZMM state is part of the path being usable). */
     static int bw = -1;
     if (FL_LOAD(int, &bw) < 0) FL_STORE(int, &bw, cpu_has_avx512bw());
     fl_isa isa = fl_get_isa();
+    if (isa >= FL_ISA_AVX2) k.warp = fl_image_warp_row_avx2; /* no 512-bit version */
     if (isa >= FL_ISA_AVX512 && FL_LOAD(int, &bw) == 1) {
         k.cmat3 = fl_image_cmat3_row_avx512;
         k.cmat4 = fl_image_cmat4_row_avx512;
@@ -418,6 +420,7 @@ typedef struct {
     uint8_t *dst;
     ptrdiff_t rd;
     const double *inv;
+    fl_warp_row_fn simd;
 } warp_job;
 
 /* Input pixel (x, y), channel ch, or 0 outside the image. */
@@ -460,38 +463,59 @@ static FL_IMAGE_INLINE void warp_pixel(const warp_job *j, int64_t X, int64_t Y, 
     }
 }
 
-static void warp_rows(void *ctx, int tid, int nt)
+/* Output pixels [xb, xe) of row y. */
+static void warp_span(const warp_job *j, ptrdiff_t y, ptrdiff_t xb, ptrdiff_t xe)
 {
-    const warp_job *j = (const warp_job *)ctx;
     const double *M = j->inv;
     const int c = j->c;
     const int64_t dx = to_pos(M[0]), dy = to_pos(M[3]);
     const int64_t round_frac = (int64_t)1 << (POS_BITS - FRAC_BITS - 1);
     const double safe = 1073741824.0; /* 2^30 pixels: positions stay far inside int64 */
+    double bx = M[1] * (double)y + M[2], by = M[4] * (double)y + M[5];
+    double ex = M[0] * (double)(j->ow - 1) + bx, ey = M[3] * (double)(j->ow - 1) + by;
+    uint8_t *o = j->dst + y * j->rd;
+    if (fabs(bx) < safe && fabs(by) < safe && fabs(ex) < safe && fabs(ey) < safe) {
+        /* positions stepped from the row's start: the same integers for any span */
+        int64_t X = to_pos(bx) + round_frac, Y = to_pos(by) + round_frac;
+        ptrdiff_t x = xb;
+        if (j->simd && (c == 3 || c == 4)) {
+            while (x < xe) { /* loop: SIMD groups where all neighbours are inside, else 8 pixels alone */
+                ptrdiff_t done = j->simd(j->src, j->rs, j->w, j->h, c, x, xe, X, Y, dx, dy, o);
+                ptrdiff_t stop = done + 8 < xe ? done + 8 : xe;
+                for (x = done; x < stop; x++) warp_pixel(j, X + x * dx, Y + x * dy, o + x * c, c);
+            }
+        } else if (c == 3) { /* loop: output pixels, the channel count a constant */
+            for (; x < xe; x++) warp_pixel(j, X + x * dx, Y + x * dy, o + x * 3, 3);
+        } else if (c == 4) {
+            for (; x < xe; x++) warp_pixel(j, X + x * dx, Y + x * dy, o + x * 4, 4);
+        } else {
+            for (; x < xe; x++) warp_pixel(j, X + x * dx, Y + x * dy, o + x * c, c);
+        }
+    } else { /* a row that runs far outside: each position on its own, in double first */
+        for (ptrdiff_t x = xb; x < xe; x++) { /* loop: output pixels */
+            double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
+            if (sx > -2.0 && sy > -2.0 && sx < (double)j->w + 1 && sy < (double)j->h + 1)
+                warp_pixel(j, to_pos(sx) + round_frac, to_pos(sy) + round_frac, o + x * c, c);
+            else
+                for (int ch = 0; ch < c; ch++) o[x * c + ch] = 0;
+        }
+    }
+}
+
+/* Output columns are done in strips, all of this thread's rows one strip at a
+ * time: a strip's rows read a band of the input that slides down with them and
+ * stays in cache, where whole rows of a rotation would sweep across hundreds of
+ * input rows each. */
+enum { WARP_STRIP = 128 };
+
+static void warp_rows(void *ctx, int tid, int nt)
+{
+    const warp_job *j = (const warp_job *)ctx;
     ptrdiff_t y0, y1;
     fl_split(j->oh, 1, tid, nt, &y0, &y1);
-    for (ptrdiff_t y = y0; y < y1; y++) { /* loop: output rows of this thread */
-        double bx = M[1] * (double)y + M[2], by = M[4] * (double)y + M[5];
-        double ex = M[0] * (double)(j->ow - 1) + bx, ey = M[3] * (double)(j->ow - 1) + by;
-        uint8_t *o = j->dst + y * j->rd;
-        if (fabs(bx) < safe && fabs(by) < safe && fabs(ex) < safe && fabs(ey) < safe) {
-            int64_t X = to_pos(bx) + round_frac, Y = to_pos(by) + round_frac;
-            /* loop: output pixels, with the channel count a constant for the common cases */
-            if (c == 3)
-                for (ptrdiff_t x = 0; x < j->ow; x++, o += 3, X += dx, Y += dy) warp_pixel(j, X, Y, o, 3);
-            else if (c == 4)
-                for (ptrdiff_t x = 0; x < j->ow; x++, o += 4, X += dx, Y += dy) warp_pixel(j, X, Y, o, 4);
-            else
-                for (ptrdiff_t x = 0; x < j->ow; x++, o += c, X += dx, Y += dy) warp_pixel(j, X, Y, o, c);
-        } else { /* a row that runs far outside: each position on its own, in double first */
-            for (ptrdiff_t x = 0; x < j->ow; x++, o += c) { /* loop: output pixels */
-                double sx = M[0] * (double)x + bx, sy = M[3] * (double)x + by;
-                if (sx > -2.0 && sy > -2.0 && sx < (double)j->w + 1 && sy < (double)j->h + 1)
-                    warp_pixel(j, to_pos(sx) + round_frac, to_pos(sy) + round_frac, o, c);
-                else
-                    for (int ch = 0; ch < c; ch++) o[ch] = 0;
-            }
-        }
+    for (ptrdiff_t xb = 0; xb < j->ow; xb += WARP_STRIP) {   /* loop: column strips */
+        ptrdiff_t xe = xb + WARP_STRIP < j->ow ? xb + WARP_STRIP : j->ow;
+        for (ptrdiff_t y = y0; y < y1; y++) warp_span(j, y, xb, xe); /* loop: rows */
     }
 }
 
@@ -508,7 +532,7 @@ int fl_image_warp_affine_u8(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src,
         for (ptrdiff_t y = 0; y < oh; y++) memset(dst + y * rd, 0, (size_t)(ow * c));
         return FL_OK;
     }
-    warp_job job = {h, w, c, src, rs, oh, ow, dst, rd, inv};
+    warp_job job = {h, w, c, src, rs, oh, ow, dst, rd, inv, kernels_in_use().warp};
     fl_parallel(warp_rows, &job, threads_for_rows(oh, 12.0 * (double)ow));
     return FL_OK;
 }

@@ -30,6 +30,17 @@ typedef ptrdiff_t (*fl_hpass_row_fn)(ptrdiff_t n, const int16_t *row, int kw, pt
 typedef ptrdiff_t (*fl_vpass_row_fn)(ptrdiff_t n, int kh, const int16_t *const *rows,
                                      const int32_t *qp, int shift, uint8_t *out);
 
+/* Output pixels x, x+1, ... of one row of the affine warp (image.c), in groups
+ * of 8 while all their neighbours are inside the input; returns where it
+ * stopped. X0, Y0: the row's positions at pixel 0 (32 fractional bits, plus
+ * the rounding half), dx, dy their steps. Needs c in {3, 4}. */
+typedef ptrdiff_t (*fl_warp_row_fn)(const uint8_t *src, ptrdiff_t rs, ptrdiff_t w, ptrdiff_t h, int c,
+                                    ptrdiff_t x, ptrdiff_t ow, int64_t X0, int64_t Y0, int64_t dx,
+                                    int64_t dy, uint8_t *out);
+
+ptrdiff_t fl_image_warp_row_avx2(const uint8_t *src, ptrdiff_t rs, ptrdiff_t w, ptrdiff_t h, int c,
+                                 ptrdiff_t x, ptrdiff_t ow, int64_t X0, int64_t Y0, int64_t dx,
+                                 int64_t dy, uint8_t *out);
 ptrdiff_t fl_image_cmat3_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 ptrdiff_t fl_image_cmat4_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
 ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
