@@ -506,15 +506,17 @@ static void warp_span(const warp_job *j, ptrdiff_t y, ptrdiff_t xb, ptrdiff_t xe
  * time: a strip's rows read a band of the input that slides down with them and
  * stays in cache, where whole rows of a rotation would sweep across hundreds of
  * input rows each. */
-enum { WARP_STRIP = 128 };
+#ifndef FL_WARP_STRIP
+#define FL_WARP_STRIP 128 /* output pixels a strip */
+#endif
 
 static void warp_rows(void *ctx, int tid, int nt)
 {
     const warp_job *j = (const warp_job *)ctx;
     ptrdiff_t y0, y1;
     fl_split(j->oh, 1, tid, nt, &y0, &y1);
-    for (ptrdiff_t xb = 0; xb < j->ow; xb += WARP_STRIP) {   /* loop: column strips */
-        ptrdiff_t xe = xb + WARP_STRIP < j->ow ? xb + WARP_STRIP : j->ow;
+    for (ptrdiff_t xb = 0; xb < j->ow; xb += FL_WARP_STRIP) {   /* loop: column strips */
+        ptrdiff_t xe = xb + FL_WARP_STRIP < j->ow ? xb + FL_WARP_STRIP : j->ow;
         for (ptrdiff_t y = y0; y < y1; y++) warp_span(j, y, xb, xe); /* loop: rows */
     }
 }
