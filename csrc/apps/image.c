@@ -46,7 +46,7 @@ static ptrdiff_t reflect101(ptrdiff_t p, ptrdiff_t n)
 /* ---- the per-ISA row kernels in use ------------------------------------------ */
 
 typedef struct {
-    fl_cmat_row_fn cmat3, cmat4;
+    fl_cmat_rows_fn cmat3, cmat4;
     fl_warp_row_fn warp;
     fl_conv_row_fn conv;
     fl_hpass_row_fn hpass;
@@ -85,14 +85,14 @@ static row_kernels kernels_in_use(void)
     fl_isa isa = fl_get_isa();
     if (isa >= FL_ISA_AVX2) k.warp = fl_image_warp_row_avx2; /* no 512-bit version */
     if (isa >= FL_ISA_AVX512 && FL_LOAD(int, &bw) == 1) {
-        k.cmat3 = fl_image_cmat3_row_avx512;
-        k.cmat4 = fl_image_cmat4_row_avx512;
+        k.cmat3 = fl_image_cmat3_rows_avx512;
+        k.cmat4 = fl_image_cmat4_rows_avx512;
         k.conv = fl_image_conv_row_avx512;
         k.hpass = fl_image_hpass_row_avx512;
         k.vpass = fl_image_vpass_row_avx512;
     } else if (isa >= FL_ISA_AVX2) {
-        k.cmat3 = fl_image_cmat3_row_avx2;
-        k.cmat4 = fl_image_cmat4_row_avx2;
+        k.cmat3 = fl_image_cmat3_rows_avx2;
+        k.cmat4 = fl_image_cmat4_rows_avx2;
         k.conv = fl_image_conv_row_avx2;
         k.hpass = fl_image_hpass_row_avx2;
         k.vpass = fl_image_vpass_row_avx2;
@@ -127,13 +127,14 @@ static void cmat_rows(void *ctx, int tid, int nt)
     const int32_t *q = j->q;
     ptrdiff_t y0, y1;
     fl_split(j->h, 1, tid, nt, &y0, &y1);
+    fl_cmat_rows_fn rows = j->c == 3 ? j->k.cmat3 : j->k.cmat4;
+    ptrdiff_t done = 0; /* pixels of each row done by the SIMD rows */
+    if (j->simd && rows && y1 > y0)
+        done = rows(y1 - y0, j->w, j->src + y0 * j->rs, j->rs, j->dst + y0 * j->rd, j->rd, q);
     for (ptrdiff_t y = y0; y < y1; y++) { /* loop: rows of this thread */
         const uint8_t *s = j->src + y * j->rs;
         uint8_t *d = j->dst + y * j->rd;
-        ptrdiff_t x = 0;
-        fl_cmat_row_fn row = j->c == 3 ? j->k.cmat3 : j->k.cmat4;
-        if (j->simd && row) x = row(j->w, s, d, q);
-        for (; x < j->w; x++) { /* loop: pixels left */
+        for (ptrdiff_t x = done; x < j->w; x++) { /* loop: pixels left */
             const uint8_t *p = s + x * j->c;
             uint8_t *o = d + x * j->c;
             int32_t v0 = p[0], v1 = p[1], v2 = p[2];

@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* n RGB (cmat3) or RGBA (cmat4, alpha copied) pixels through the colour matrix
- * (image.h); needs |q linear| < 2^15. */
-typedef ptrdiff_t (*fl_cmat_row_fn)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+/* The colour matrix (image.h) on `rows` rows of n RGB (cmat3) or RGBA (cmat4,
+ * alpha copied) pixels, rows rs and rd bytes apart; returns how many pixels of
+ * each row it did (the same for all). Needs |q linear| < 2^15. */
+typedef ptrdiff_t (*fl_cmat_rows_fn)(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                     uint8_t *dst, ptrdiff_t rd, const int32_t q[12]);
 
 /* out[e] = sat_u8((sum_i sum_p pairs of q * rows[i][e + j*step] + round) >> shift), e < n:
  * rows are widened (int16) and padded so that rows[i][e + kw*step + 63] is readable;
@@ -41,16 +43,20 @@ typedef ptrdiff_t (*fl_warp_row_fn)(const uint8_t *src, ptrdiff_t rs, ptrdiff_t 
 ptrdiff_t fl_image_warp_row_avx2(const uint8_t *src, ptrdiff_t rs, ptrdiff_t w, ptrdiff_t h, int c,
                                  ptrdiff_t x, ptrdiff_t ow, int64_t X0, int64_t Y0, int64_t dx,
                                  int64_t dy, uint8_t *out);
-ptrdiff_t fl_image_cmat3_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
-ptrdiff_t fl_image_cmat4_row_avx2(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_cmat3_rows_avx2(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                   uint8_t *dst, ptrdiff_t rd, const int32_t q[12]);
+ptrdiff_t fl_image_cmat4_rows_avx2(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                   uint8_t *dst, ptrdiff_t rd, const int32_t q[12]);
 ptrdiff_t fl_image_conv_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                  ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
 ptrdiff_t fl_image_hpass_row_avx2(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
                                   const int32_t *qp, int shift, int16_t *out);
 ptrdiff_t fl_image_vpass_row_avx2(ptrdiff_t n, int kh, const int16_t *const *rows,
                                   const int32_t *qp, int shift, uint8_t *out);
-ptrdiff_t fl_image_cmat3_row_avx512(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
-ptrdiff_t fl_image_cmat4_row_avx512(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12]);
+ptrdiff_t fl_image_cmat3_rows_avx512(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                   uint8_t *dst, ptrdiff_t rd, const int32_t q[12]);
+ptrdiff_t fl_image_cmat4_rows_avx512(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                   uint8_t *dst, ptrdiff_t rd, const int32_t q[12]);
 ptrdiff_t fl_image_conv_row_avx512(ptrdiff_t n, int kh, const int16_t *const *rows, int kw,
                                    ptrdiff_t step, const int32_t *qp, int shift, uint8_t *out);
 ptrdiff_t fl_image_hpass_row_avx512(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,

@@ -43,10 +43,11 @@ IV_FN static void IV_NAME(make_shuffles)(IV_NAME(pixel_shuffles) *s, int C)
         }
 }
 
-/* n pixels of C channels through the colour matrix; C is a constant where the
- * compiler inlines this, so the piece loops unroll. */
-IV_FN static inline ptrdiff_t IV_NAME(cmat_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst,
-                                                const int32_t q[12], const int C)
+/* The first pixels of each of `rows` rows of n pixels of C channels through the
+ * colour matrix; C is a constant where the compiler inlines this, so the piece
+ * loops unroll. The shuffles are built once for all the rows. */
+IV_FN static inline ptrdiff_t IV_NAME(cmat_rows)(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                                 uint8_t *dst, ptrdiff_t rd, const int32_t q[12], const int C)
 {
     const ptrdiff_t block = 16 * IV_LANES; /* pixels: 16 in each lane */
     if (n < block) return 0;
@@ -64,8 +65,9 @@ IV_FN static inline ptrdiff_t IV_NAME(cmat_row)(ptrdiff_t n, const uint8_t *src,
         bias[k] = IV_SET1_32(separate ? b : 0);
     }
     const iv zero = IV_ZERO(), one = IV_SET1_16(1);
-    ptrdiff_t x = 0;
-    for (; x + block <= n; x += block) { /* loop: a block of pixels */
+    const ptrdiff_t end = n - n % block;
+    for (ptrdiff_t y = 0; y < rows; y++, src += rs, dst += rd) /* loop: rows */
+    for (ptrdiff_t x = 0; x < end; x += block) { /* loop: a block of pixels */
         const uint8_t *p = src + C * x;
         iv in[4];
         for (int v = 0; v < C; v++) in[v] = IV_LOAD_LANES(p + 16 * v, 16 * C);
@@ -101,17 +103,19 @@ IV_FN static inline ptrdiff_t IV_NAME(cmat_row)(ptrdiff_t n, const uint8_t *src,
             IV_STORE_LANES(d + 16 * v, 16 * C, m);
         }
     }
-    return x;
+    return end;
 }
 
-IV_FN ptrdiff_t IV_NAME(cmat3_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12])
+IV_FN ptrdiff_t IV_NAME(cmat3_rows)(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                    uint8_t *dst, ptrdiff_t rd, const int32_t q[12])
 {
-    return IV_NAME(cmat_row)(n, src, dst, q, 3);
+    return IV_NAME(cmat_rows)(rows, n, src, rs, dst, rd, q, 3);
 }
 
-IV_FN ptrdiff_t IV_NAME(cmat4_row)(ptrdiff_t n, const uint8_t *src, uint8_t *dst, const int32_t q[12])
+IV_FN ptrdiff_t IV_NAME(cmat4_rows)(ptrdiff_t rows, ptrdiff_t n, const uint8_t *src, ptrdiff_t rs,
+                                    uint8_t *dst, ptrdiff_t rd, const int32_t q[12])
 {
-    return IV_NAME(cmat_row)(n, src, dst, q, 4);
+    return IV_NAME(cmat_rows)(rows, n, src, rs, dst, rd, q, 4);
 }
 
 /* int32 sums in unpack order -> int16 in order, after the shift. */
