@@ -48,3 +48,17 @@ PREDICTOR_PARAMS = [pytest.param(case, impl, id=f"predictor | {case.name} | {imp
 def test_predictor(benchmark, case, impl):
     benchmark.group = case.name
     benchmark.pedantic(case.run, args=(impl,), rounds=3, iterations=1)
+# ---- photo filters on a 12-megapixel photo: fastla, OpenCV, Pillow ----------------------
+# FASTLA_NUM_THREADS=1 FASTLA_PHOTO=photo.jpg pytest benchmarks/bench_apps.py -k filters
+# (`fastla bench filters` prints the same cases as a table; without FASTLA_PHOTO the
+# photo is synthetic.)
+
+FILTER_CASES = cases("filters")
+FILTER_PARAMS = [pytest.param(case, impl, id=f"{case.name} | {impl}") for case in FILTER_CASES
+                 for impl in case.impls]
+
+
+@pytest.mark.parametrize("case,impl", FILTER_PARAMS)
+def test_filters(benchmark, case, impl):
+    benchmark.group = case.name
+    benchmark(case.run, impl)

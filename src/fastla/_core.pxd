@@ -113,3 +113,16 @@ cdef extern from "apps/mf.h" nogil:
                        const float *Y, const float *y_bias, float *X, float *x_bias,
                        float reg_factor, float reg_bias, int nthreads, Py_ssize_t *bad_row)
     int fl_mf_cholesky_solve(Py_ssize_t m, double *A, double *b)
+from libc.stdint cimport uint8_t, int16_t, int32_t
+
+cdef extern from "apps/image.h" nogil:
+    int fl_image_color_matrix_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                 uint8_t *dst, Py_ssize_t rd, const int32_t *q)
+    int fl_image_convolve_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                             uint8_t *dst, Py_ssize_t rd, int kh, int kw, const int16_t *q, int shift)
+    int fl_image_convolve_sep_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                 uint8_t *dst, Py_ssize_t rd, int kh, const int16_t *qy, int sy,
+                                 int kw, const int16_t *qx, int sx, int mid)
+    int fl_image_warp_affine_u8(Py_ssize_t h, Py_ssize_t w, int c, const uint8_t *src, Py_ssize_t rs,
+                                Py_ssize_t oh, Py_ssize_t ow, uint8_t *dst, Py_ssize_t rd,
+                                const double *inv)

@@ -513,3 +513,4 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
 include "_compressor.pxi"
 include "_presets.pxi"
 include "_predictor.pxi"
+include "_image.pxi"

@@ -415,6 +415,11 @@ def _compress_case(height, width, k):
 def _photo(width, height):
     """A photo from $FASTLA_PHOTOS or ../shared/data/photos (rocket.jpg) resized to
     width x height, else a smooth synthetic picture of that size."""
+# ---- photo filters (fastla.apps.filters) beside OpenCV and Pillow ---------------------
+
+def _photo(megapixels=12):
+    """A 4000 x 3000 RGB photo: the image at $FASTLA_PHOTO upscaled (bicubic), or a
+    synthetic one (smooth shading, edges and grain) when that is not set."""
     import os
 
     from PIL import Image
@@ -548,6 +553,78 @@ def _sgd_epoch_case(n, k, quick=False):
 
 def predictor_cases():
     return [_sgd_epoch_case(2_000, 20, quick=True), _sgd_epoch_case(1_000_000, 50), _predictor_fit_case()]
+    w, h = 4000, int(4000 * 3 / 4 * megapixels / 12)
+    path = os.environ.get("FASTLA_PHOTO")
+    if path:
+        from fastla.apps.images import read_image
+
+        return np.asarray(Image.fromarray(read_image(path, channels=(3,))).resize((w, h), Image.BICUBIC))
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(12)
+    base = np.stack([128 + 100 * np.sin(x / 300 + c) * np.cos(y / 200 - c) for c in (0.0, 1.0, 2.0)], axis=-1)
+    base += 40 * ((x // 500 + y // 400) % 2)[..., None] + rng.normal(0, 6, (h, w, 3)).astype(np.float32)
+    return np.clip(base, 0, 255).astype(np.uint8)
+
+
+def _filters_case(what):
+    """One filter on the 12-megapixel photo: fastla, OpenCV (cv2) and Pillow."""
+    from fastla.apps import filters as F
+
+    sepia = np.array([[0.393, 0.769, 0.189, 0.0], [0.349, 0.686, 0.168, 0.0], [0.272, 0.534, 0.131, 0.0]])
+    k5 = np.array([[0, 0, -1, 0, 0], [0, -1, -2, -1, 0], [-1, -2, 17, -2, -1],
+                   [0, -1, -2, -1, 0], [0, 0, -1, 0, 0]], dtype=np.float64)  # a sharpen, rank > 1
+
+    def build():
+        from PIL import Image
+
+        img = _photo()
+        h, w = img.shape[:2]
+        a = {"img": img, "pil": Image.fromarray(img), "rot": F.rotation_matrix(15, ((w - 1) / 2, (h - 1) / 2))}
+        try:
+            import cv2
+
+            cv2.setNumThreads(fastla.get_num_threads())
+            a["cv_rot"] = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), 15, 1.0)
+        except ImportError:
+            pass
+        return a
+
+    def pil(fn):
+        return lambda a: np.asarray(fn(a["pil"]))
+
+    from PIL import Image, ImageFilter
+
+    if what == "color":
+        name = "colour matrix 3x4 (sepia), 12 MP RGB"
+        impls = {"fastla": lambda a: F.color_matrix(a["img"], sepia),
+                 "opencv": lambda a: _cv2().transform(a["img"], sepia.astype(np.float32)),
+                 "pillow": pil(lambda im: im.convert("RGB", tuple(sepia.ravel())))}
+    elif what == "conv5":
+        name = "5x5 kernel (not separable), 12 MP RGB"
+        impls = {"fastla": lambda a: F.convolve(a["img"], k5),
+                 "opencv": lambda a: _cv2().filter2D(a["img"], -1, k5.astype(np.float32)),
+                 "pillow": pil(lambda im: im.filter(ImageFilter.Kernel((5, 5), k5.ravel().tolist(), scale=1)))}
+    elif what == "gauss":
+        name = "Gaussian blur sigma=2 (13 taps), 12 MP RGB"
+        impls = {"fastla": lambda a: F.gaussian_blur(a["img"], 2.0),
+                 "opencv": lambda a: _cv2().GaussianBlur(a["img"], (0, 0), 2.0),
+                 "pillow": pil(lambda im: im.filter(ImageFilter.GaussianBlur(2)))}
+    else:
+        name = "rotate 15 degrees, bilinear, 12 MP RGB"
+        impls = {"fastla": lambda a: F.transform(a["img"], a["rot"]),
+                 "opencv": lambda a: _cv2().warpAffine(a["img"], a["cv_rot"], a["img"].shape[1::-1]),
+                 "pillow": pil(lambda im: im.rotate(15, resample=Image.Resampling.BILINEAR))}
+    try:
+        _cv2()
+    except ImportError:
+        del impls["opencv"]
+    return Case("filters", name, build, impls, quick=False)
+
+
+def _cv2():
+    import cv2
+
+    return cv2
 
 
 def cases(family=None, quick=False):
@@ -591,6 +668,7 @@ def cases(family=None, quick=False):
         _compress_case(3000, 4000, 50),
         *_preset_cases(),
         *predictor_cases(),
+        *[_filters_case(what) for what in ("color", "conv5", "gauss", "rotate")],
     ]
     return [c for c in every if (family is None or c.family == family) and (c.quick or not quick)]
 

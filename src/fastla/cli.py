@@ -305,6 +305,46 @@ def add_predict_parser(sub):
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--verbose", action="store_true", help="a progress bar over the epochs")
     p.set_defaults(func=cmd_predict)
+# ---- fastla filter: photo filters (fastla.apps.filters) ----------------------------
+
+def cmd_filter(args):
+    from fastla.apps.filters import operations
+    from fastla.apps.images import read_image, write_image
+
+    if args.list:
+        for op in operations.OPERATIONS:
+            value = f" {op.metavar}" if op.metavar else ""
+            print(f"  {op.flag + value:24s} {op.help}")
+        return 0
+    if not args.input or not args.output:
+        print("fastla filter: needs an input and an output image (or --list)", file=sys.stderr)
+        return 2
+    if not args.operations:
+        print("fastla filter: no operation given (see fastla filter --list)", file=sys.stderr)
+        return 2
+    try:
+        img = read_image(args.input)
+        out = operations.apply_all(img, args.operations)
+        write_image(args.output, out)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"fastla filter: {exc}", file=sys.stderr)
+        return 1
+    done = " then ".join(name for name, _ in args.operations)
+    print(f"{args.output}: {out.shape[1]} x {out.shape[0]}, {done}")
+    return 0
+
+
+def add_filter_parser(sub):
+    from fastla.apps.filters import operations
+
+    p = sub.add_parser("filter", help="photo filters: blur, sharpen, edges, colour matrices, rotation ...",
+                       description="Applies the operations to the image in the order given, e.g. "
+                                   "fastla filter in.jpg out.jpg --blur 2 --sharpen --rotate 15")
+    p.add_argument("input", nargs="?", help="the image to read (EXIF orientation applied)")
+    p.add_argument("output", nargs="?", help="the image to write (format from the extension)")
+    p.add_argument("--list", action="store_true", help="list the operations")
+    operations.add_arguments(p)
+    p.set_defaults(func=cmd_filter)
 
 
 def build_parser():
@@ -340,6 +380,7 @@ def build_parser():
 
     add_compressor_commands(sub)
     add_predict_parser(sub)
+    add_filter_parser(sub)
     return parser
 
 

@@ -19,3 +19,7 @@ __all__ = ["dot", "norm", "cosine_similarity", "top_k", "matmul", "power_iterati
 from fastla.naive.compress import compress_gray  # noqa: E402
 
 __all__ += ["compress_gray"]
+# image filters (fastla.apps.filters): plain loops on nested lists of pixels
+from fastla.naive import image  # noqa: E402
+
+__all__ += ["image"]
