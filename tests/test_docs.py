@@ -3,10 +3,12 @@
 The samples of one page run in order in one namespace (a later sample may use an
 earlier one's names), in a temporary folder, with matplotlib drawing off screen.
 A page whose samples need an optional extra is skipped when it is missing.
-Excerpts of the library's code, and samples that need the reader's own files,
+Interactive sessions (>>>) run their statements; the outputs shown are not
+compared (arrays print differently across NumPy versions). Excerpts of the
+library's code, and samples that need the reader's own files,
 are fenced as ```python excerpt and are not run."""
 
-import os
+import doctest
 import re
 from pathlib import Path
 
@@ -34,6 +36,8 @@ def test_samples_run(page, tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     namespace = {"__name__": "__docs__"}
     for i, block in enumerate(code, 1):
+        if block.lstrip().startswith(">>>"):  # an interactive session: its statements, in order
+            block = "".join(ex.source for ex in doctest.DocTestParser().get_examples(block))
         try:
             exec(compile(block, f"{page.name} (sample {i})", "exec"), namespace)
         except (Exception, SyntaxError) as e:
