@@ -42,6 +42,17 @@ static double FL_TYPED(dot_double)(ptrdiff_t n, const FL_T *x, const FL_T *y, co
 #endif
 }
 
+/* A column whose squared length is at most this (A is scaled so that its largest
+ * entry is near 1) is left out of the rotations: in float32 its entries are
+ * subnormal, in float64 its squares are, and either carries too few bits for a
+ * rotation to make it orthogonal to anything. It changes no singular value by
+ * more than its length; its singular vector comes from completing the basis. */
+static double FL_TYPED(negligible_sumsq)(void)
+{
+    double t = (double)FL_MIN / FL_EPS;
+    return fmax(t * t, DBL_MIN / DBL_EPSILON);
+}
+
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
  * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2. */
 static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double tol,
@@ -49,11 +60,7 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
 {
     const fl_kernel_table *K = fl_kernels();
     for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows);
-    /* A column shorter than this (A is scaled so its largest entry is near 1) is
-     * made of subnormal numbers, which carry too few bits for a rotation to make
-     * it orthogonal to anything: it is left alone. Its effect on the singular
-     * values is below FL_MIN / FL_EPS. (In float64 its squares underflow to 0.) */
-    const double tiny = (double)FL_MIN / FL_EPS, tiny2 = tiny * tiny;
+    const double tiny2 = FL_TYPED(negligible_sumsq)();
     *sweeps = 0;
     for (int sweep = 0; sweep < max_sweeps; sweep++) {
         long rotations = 0;
@@ -233,8 +240,8 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
         for (ptrdiff_t i = 0; i < n; i++) {
             const FL_T *y = w.Y + w.order[i] * n;
             double sg = sigma[w.order[i]];
-            w.filled[i] = sg > 0;
-            for (ptrdiff_t k = 0; k < n; k++) w.W[i * n + k] = sg > 0 ? (FL_T)(y[k] / sg) : 0;
+            w.filled[i] = sg > sqrt(FL_TYPED(negligible_sumsq)()); /* else completed below */
+            for (ptrdiff_t k = 0; k < n; k++) w.W[i * n + k] = w.filled[i] ? (FL_T)(y[k] / sg) : 0;
         }
         FL_TYPED(complete_basis)(n, w.W, w.filled, w.a);
         for (ptrdiff_t i = 0; i < n; i++)

@@ -13,10 +13,16 @@
  * x (length len) is overwritten by (beta, v_1, ..., v_{len-1}); returns tau. */
 static FL_T FL_TYPED(householder)(ptrdiff_t len, FL_T *x)
 {
-    FL_T tail;
-    FL_TYPED(fl_nrm2)(len - 1, x + 1, 1, &tail);
+#if FL_SVD_F32
+    /* in double: a float32 result would round a subnormal length to a few bits,
+     * and tau would no longer match v (H not orthogonal) */
+    double tail = sqrt(fl_kernels()->sumsq_f32(len - 1, x + 1));
+#else
+    double tail;
+    fl_nrm2_f64(len - 1, x + 1, 1, &tail);
+#endif
     if (tail == 0) return 0; /* already (alpha, 0, ...): H = I */
-    double alpha = x[0], beta = -copysign(hypot(alpha, (double)tail), alpha);
+    double alpha = x[0], beta = -copysign(hypot(alpha, tail), alpha);
     double scale = 1.0 / (alpha - beta);
     for (ptrdiff_t i = 1; i < len; i++) x[i] = (FL_T)(x[i] * scale);
     x[0] = (FL_T)beta;
