@@ -28,12 +28,22 @@ def test_info_json_matches_the_api():
     assert json.loads(run_cli("info", "--json")) == json.loads(json.dumps(fastla.info()))
 
 
-def test_demo_times_naive_numpy_and_fastla():
-    text = run_cli("demo", "--min-time", "0.01")
-    for case in bench.cases("vector", quick=True) + bench.cases("gemm", quick=True):
-        assert case.name in text
-    for impl in ("naive", "numpy", "fastla"):
-        assert f"  {impl} " in text
+def test_demo_runs_the_four_projects(tmp_path):
+    """`fastla demo --out DIR`: a section per module with its pictures written and
+    linked from report.md, and the naive / NumPy / fastla timings of every quick case."""
+    out = tmp_path / "demo"
+    text = run_cli("demo", "--out", str(out), "--min-time", "0.005")
+    report = (out / "report.md").read_text()
+    for heading in ("Module 1: vectors and the song recommender", "Module 2: matrices and photo filters",
+                    "Module 3: eigenvalues and PCA", "Module 4: SVD, the image compressor",
+                    "Module 4: SVD, the rating predictor"):
+        assert f"## {heading}" in report
+    for picture in ("presets.jpg", "filters.jpg", "compressor.png"):
+        assert (out / picture).stat().st_size > 10_000
+        assert f"]({picture})" in report
+    for case in [c for fam in ("vector", "gemm", "eigen", "svd") for c in bench.cases(fam, quick=True)]:
+        assert case.name in report
+    assert str(out) in text
 
 
 def test_bench_quick_writes_json(tmp_path):

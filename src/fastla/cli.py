@@ -8,17 +8,6 @@ import sys
 import fastla
 
 
-def _progress(case, impl):
-    """One status line, rewritten in place, on an interactive terminal only."""
-    if sys.stderr.isatty():
-        print(f"  timing {case.name} [{impl}]...".ljust(78), end="\r", file=sys.stderr, flush=True)
-
-
-def _clear_progress():
-    if sys.stderr.isatty():
-        print(" " * 78, end="\r", file=sys.stderr, flush=True)
-
-
 def cmd_info(args):
     from fastla.bench import machine_line
 
@@ -33,33 +22,13 @@ def cmd_info(args):
 
 
 def cmd_demo(args):
-    """A short tour of the vector kernels: the same computation done by the naive
-    Python loops, by NumPy and by fastla, with the time each takes."""
-    import numpy as np
+    """The course's four projects on the bundled data, with pictures and a report."""
+    from fastla import demo
 
-    from fastla import bench
-
-    print("fastla demo: vectors and similarity (course module 1), matrices (module 2)\n")
-    x, y = np.array([1.0, 2.0, 3.0]), np.array([4.0, -5.0, 6.0])
-    print(f"  x = {x.tolist()}, y = {y.tolist()}")
-    print(f"  dot(x, y)  = sum x_i y_i          = {fastla.dot(x, y):g}")
-    print(f"  norm(x)    = sqrt(sum x_i^2)      = {fastla.norm(x):.6g}")
-    print(f"  cosine     = x.y / (|x| |y|)      = {fastla.cosine_similarity(x, y):.6g}")
-    C = np.array([[1.0, 2.0, 2.9], [-1.0, 0.0, 0.0], [4.0, -5.0, 6.0], [0.5, 1.0, 1.5]])
-    idx, scores = fastla.top_k(x, C, 2)
-    print(f"  top_k(x, C, 2): rows {idx.tolist()} with cosine {np.round(scores, 4).tolist()}")
-    A = np.array([[1.0, 2.0], [3.0, 4.0]])
-    print(f"  matmul(A, A) = {fastla.matmul(A, A).tolist()}  (A = {A.tolist()})\n")
-
-    print("Timings (median per call; naive = fastla.naive's plain Python loops):")
-    print(f"  {bench.machine_line()}\n")
-
-    selected = bench.cases("vector", quick=True) + bench.cases("gemm", quick=True)
-    results = bench.run(selected, impls=("naive", "numpy", "fastla"), min_time=args.min_time, progress=_progress)
-    _clear_progress()
-    print(bench.format_table(results))
-    print("\nNext: `fastla bench` for the full tables, `fastla bench ladder` for the GEMM built step")
-    print("by step, and fastla.naive for the code to read.")
+    path = demo.run(args.out, min_time=args.min_time)
+    print(f"\nPictures and the report are in {path.parent}/ (open {path.name}).")
+    print("Next: `fastla bench` for the full tables, docs/README.md for the course map, and")
+    print("fastla.naive for the plain-Python code to read.")
     return 0
 
 
@@ -358,8 +327,10 @@ def build_parser():
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("demo", help="a short tour: naive vs NumPy vs fastla")
-    p.add_argument("--min-time", type=float, default=0.1, help="seconds to time each call for (default 0.1)")
+    p = sub.add_parser("demo", help="the four projects on bundled data, and naive vs NumPy vs fastla")
+    p.add_argument("--out", default="fastla-demo", metavar="DIR", help="where the pictures and report go "
+                   "(default ./fastla-demo)")
+    p.add_argument("--min-time", type=float, default=0.05, help="seconds to time each call for (default 0.05)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="benchmark tables: naive, NumPy, fastla and peers")
