@@ -196,6 +196,13 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
         raise ValueError(f"randomized_svd: k is {k}; expected 1 <= k <= min(m, n) = {min(m, n)}")
     if n_oversamples < 0 or n_iter < 0:
         raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
+    big = float(np.abs(a).max(initial=0.0))
+    shift = int(np.frexp(big)[1])
+    if big and shift:  # A Omega could overflow or underflow: A's largest entry to [0.5, 1), exactly
+        U, s, Vt = randomized_svd(np.ldexp(a, -shift), k, n_oversamples, n_iter, random_state,
+                                  check_finite=False)
+        with np.errstate(over="ignore"):  # an s beyond the dtype's range is inf
+            return U, np.ldexp(s, shift), Vt
     if m < n:  # like scikit-learn: work on the tall one
         V, s, Ut = randomized_svd(a.T, k, n_oversamples, n_iter, random_state, check_finite=False)
         U, Vt = _flip_signs(np.ascontiguousarray(Ut.T), np.ascontiguousarray(V.T))
