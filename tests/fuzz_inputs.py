@@ -45,13 +45,14 @@ LAYOUTS = ["C", "F", "transposed", "strided", "broadcast", "byteswapped", "unali
 
 # ---- the budget ----------------------------------------------------------------------------
 
-def budget(default):
+def budget(default, most=None):
     """settings for one fuzz test: `default` examples, derandomized (the same cases on
     every run, so a failure in CI reproduces). FASTLA_FUZZ_EXAMPLES=N asks for N examples
-    of every test, drawn at random: a long local run, reproducible with pytest's
-    --hypothesis-seed=S."""
+    of every test (at most `most` of a slow one), drawn at random: a long local run,
+    reproducible with pytest's --hypothesis-seed=S."""
     long_run = os.environ.get("FASTLA_FUZZ_EXAMPLES")
-    return settings(max_examples=int(long_run or default), derandomize=not long_run,
+    examples = min(int(long_run), most or int(long_run)) if long_run else default
+    return settings(max_examples=examples, derandomize=not long_run,
                     database=None, deadline=None, suppress_health_check=list(HealthCheck))
 
 

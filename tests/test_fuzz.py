@@ -205,7 +205,7 @@ def test_top_k(m, n, d, single, metric, data, setup):
     assert (idx[:, :-1][tie] < idx[:, 1:][tie]).all(), "a tie not broken by the lower index"
 
 
-@budget(8)
+@budget(8, most=200)
 @given(m=sizes(1), n=near(512), d=near(256), data=st.data(), setup=SETUPS)
 def test_top_k_scoring_tile_edges(m, n, d, data, setup):
     regimes = ["normal", "integers", "zeros", "graded"]
@@ -260,7 +260,7 @@ def test_matmul(m, k, n, a1, b1, data, setup):
     check_product(A, B, r)
 
 
-@budget(12)
+@budget(12, most=300)
 @given(m=near(196), k=near(320, 384), n=sizes(1), data=st.data(), setup=SETUPS)
 def test_matmul_cache_block_edges(m, k, n, data, setup):
     A = data.draw(arrays((m, k), dtypes=[np.float64, np.float32], layouts=["C", "F", "strided"]))
@@ -425,7 +425,7 @@ def test_top_eigs(n, k, data, setup):
     assert err <= THRESHOLD * max(n, 1) * eps_of(dtype) * norm2, f"top_eigs: |w - LAPACK's| {err:.3g}"
 
 
-@budget(2)  # about a second each
+@budget(2, most=40)  # about a second each
 @given(n=st.integers(257, 300), k=st.integers(1, 12), data=st.data())
 def test_top_eigs_lanczos(n, k, data):
     """Above 256 rows, top_eigs runs block Lanczos instead of eigh."""
@@ -642,7 +642,7 @@ def test_pca(samples, features, data, setup):
 
 # ---- scikit-learn estimators ------------------------------------------------------------------
 
-@budget(30)
+@budget(30, most=500)
 @given(samples=sizes(2), features=sizes(2), data=st.data())
 def test_sklearn_estimators(samples, features, data):
     sk = pytest.importorskip("fastla.sklearn")

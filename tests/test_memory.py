@@ -151,6 +151,8 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.mark.skipif(sys.maxsize < 2**62, reason="the shapes need a 64-bit platform")
+@pytest.mark.skipif(UNDER_ASAN and "allocator_may_return_null=1" not in os.environ.get("ASAN_OPTIONS", ""),
+                    reason="AddressSanitizer aborts on huge allocations unless allocator_may_return_null=1")
 def test_requests_too_large_to_allocate():
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     try:
