@@ -192,8 +192,9 @@ def test_top_k(m, n, d, single, metric, data, setup):
         assert_sums(scores, np.take_along_axis(ref, idx, 1), np.take_along_axis(bound, idx, 1), d,
                     dtype, "top_k scores")
         if np.isfinite(ref).all() and (bound <= np.finfo(dtype).max / 2).all():
-            tol = (d + 2) * np.finfo(dtype).eps * bound.max(axis=1, keepdims=True, initial=0)
-            assert (abs(scores - ranked(ref)[:, :k]) <= tol + np.finfo(dtype).smallest_subnormal).all(), \
+            info = np.finfo(dtype)  # as in assert_sums: products may underflow
+            tol = (d + 2) * (info.eps * bound.max(axis=1, keepdims=True, initial=0) + info.smallest_subnormal)
+            assert (abs(scores - ranked(ref)[:, :k]) <= tol).all(), \
                 "top_k missed a better row"
     # best first, NaN last, ties to the lower index
     s = scores.astype(np.float64)
