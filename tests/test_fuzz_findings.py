@@ -31,3 +31,16 @@ def test_randomized_svd_near_overflow_and_underflow(dtype, far):
                                    rtol=100 * info.eps,
                                    atol=np.ldexp(4 * float(info.smallest_subnormal), -exponent))
         assert np.isfinite(U).all() and np.isfinite(Vt).all()
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (4,)])
+def test_matmul_into_an_unaligned_out(shape):
+    """An unaligned `out` (a legal NumPy array) was refused with ValueError."""
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((3, 5)) if len(shape) == 2 else rng.standard_normal(5)
+    B = rng.standard_normal((5, 4))
+    buf = np.zeros(np.prod(shape) * 8 + 1, np.uint8)
+    out = buf[1:].view(np.float64).reshape(shape)
+    assert not out.flags.aligned
+    assert fastla.matmul(A, B, out=out) is out
+    np.testing.assert_allclose(out, A @ B, rtol=1e-13)
