@@ -53,6 +53,13 @@ def overflowed(values64, ref, c, dtype, rtol):
     return np.where(over, ref, values64), over.any()
 
 
+def with_floor(norm, c, dtype):
+    """A norm (scaled by c) plus the dtype's subnormal spacing over eps (scaled too):
+    answers of the size of subnormal numbers carry fewer bits, an absolute error."""
+    info = np.finfo(dtype)
+    return norm + float(np.longdouble(info.smallest_subnormal) * c / np.longdouble(info.eps))
+
+
 def ascending(v):
     """Each entry >= the one before (inf after inf included), no NaN."""
     v = np.asarray(v, np.float64)
@@ -363,7 +370,7 @@ def assert_eigenpairs(S, w, V, dtype, what):
     S64, w64 = scaled64(S, c), scaled64(w, c)
     assert ascending(w64), f"{what}: eigenvalues not ascending"
     ref = np.linalg.eigvalsh(S64)
-    norm2 = max(float(np.max(np.abs(ref), initial=0.0)), np.finfo(np.float64).tiny)
+    norm2 = with_floor(float(np.max(np.abs(ref), initial=0.0)), c, dtype)
     w64, over = overflowed(w64, ref, c, dtype, THRESHOLD * max(n, 1) * eps)
     err = float(np.max(np.abs(w64 - ref), initial=0.0))
     assert err <= THRESHOLD * max(n, 1) * eps * norm2, f"{what}: |w - LAPACK's| = {err:.3g} |A|"
@@ -427,7 +434,8 @@ def test_top_eigs(n, k, data, setup):
     assert_eigenpairs(lower_symmetric(a), w[::-1], V[:, ::-1], dtype, "top_eigs") if k == n else None
     c = pow2_scale(a)
     ref = np.linalg.eigvalsh(lower_symmetric(scaled64(a, c)))[::-1][:k]
-    norm2 = max(float(np.max(np.abs(np.linalg.eigvalsh(lower_symmetric(scaled64(a, c)))), initial=0)), 1e-300)
+    norm2 = with_floor(float(np.max(np.abs(np.linalg.eigvalsh(lower_symmetric(scaled64(a, c)))), initial=0)),
+                       c, dtype)
     err = float(np.max(np.abs(scaled64(w, c) - ref), initial=0.0))
     assert err <= THRESHOLD * max(n, 1) * eps_of(dtype) * norm2, f"top_eigs: |w - LAPACK's| {err:.3g}"
 
@@ -445,7 +453,7 @@ def test_top_eigs_lanczos(n, k, data):
     c = pow2_scale(A)
     a = scaled64(seen(A, dtype), c)
     lam = np.linalg.eigvalsh(a)
-    norm2 = float(np.max(np.abs(lam)))
+    norm2 = with_floor(float(np.max(np.abs(lam))), c, dtype)
     w64, V64 = scaled64(w, c), np.asarray(V, np.float64)
     tol = 1e-10 if dtype == np.float64 else 1e-4  # top_eigs' tolerance; float32's rounding
     w64, over = overflowed(w64, lam[::-1][:k], c, dtype, tol)
@@ -521,7 +529,7 @@ def assert_svd(A, s, U, Vt, dtype, full_matrices, what):
     assert s.dtype == dtype and s.shape == (k,)
     assert (s64 >= 0).all() and ascending(s64[::-1]), f"{what}: s not descending, >= 0"
     ref = np.linalg.svd(a, compute_uv=False) if k else np.zeros(0)
-    smax = max(float(np.max(ref, initial=0.0)), np.finfo(np.float64).tiny)
+    smax = with_floor(float(np.max(ref, initial=0.0)), c, dtype)
     s64, over = overflowed(s64, ref, c, dtype, THRESHOLD * max(m, n, 1) * eps)
     err = float(np.max(np.abs(s64 - ref), initial=0.0))
     assert err <= THRESHOLD * max(m, n, 1) * eps * smax, f"{what}: |s - LAPACK's| {err:.3g} s_max"
@@ -588,7 +596,7 @@ def test_randomized_svd(m, n, data, setup):
     a = scaled64(seen(A, dtype), c)
     s64, U64, Vt64 = scaled64(s, c), np.asarray(U, np.float64), np.asarray(Vt, np.float64)
     true = np.linalg.svd(a, compute_uv=False)
-    smax = max(float(true[0]), np.finfo(np.float64).tiny)
+    smax = with_floor(float(true[0]), c, dtype)
     tol = THRESHOLD * max(m, n) * eps
     s64, _ = overflowed(s64, true[:k], c, dtype, tol)
     assert (s64 >= 0).all() and ascending(s64[::-1]), "s not descending, >= 0"
