@@ -93,3 +93,19 @@ def test_svd_rank_one_vt_orthonormal():
     assert np.linalg.norm(B - (U * s) @ Vt) <= 1e-13 * s[0]
     assert np.linalg.norm(U.T @ U - np.eye(39)) <= 30 * 39 * np.finfo(np.float64).eps
     assert np.linalg.norm(Vt @ Vt.T - np.eye(39)) <= 30 * 39 * np.finfo(np.float64).eps
+
+
+@pytest.mark.parametrize("row", [
+    np.array([3.53163055e305, -3.71068759e305, 1.79888032e306, 2.94653469e305]),
+    np.float32([3.1e37, -2.9e37, 1.7e38, 2.2e37]),
+], ids=["float64", "float32"])
+def test_pca_of_equal_rows_near_overflow(row):
+    """Equal rows near the largest number: the column sums overflowed (float32), or
+    centring by the rounded mean left differences whose squares overflowed (float64),
+    and pca raised 'eigh: A contains NaN or Inf' although every variance is 0.
+    X is now scaled by a power of two first."""
+    components, variance, mean = fastla.pca(np.tile(row, (5, 1)), 2)
+    assert variance.dtype == mean.dtype == row.dtype
+    np.testing.assert_array_equal(variance, 0)
+    np.testing.assert_allclose(mean, row, rtol=4 * np.finfo(row.dtype).eps)
+    assert np.isfinite(components).all()
