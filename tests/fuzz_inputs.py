@@ -258,8 +258,8 @@ def assert_sums(fast, ref, bound, n, dtype, what):
 def pow2_scale(*arrays):
     """A power of two c with max |c a| in [0.5, 1) over the arrays: exact scaling that keeps
     the reference computations clear of overflow and underflow."""
-    amax = max((float(np.max(np.abs(np.asarray(a, np.float64)), initial=0.0)) for a in arrays),
-               default=0.0)
+    amax = max((np.max(np.abs(np.asarray(a, np.longdouble)), initial=np.longdouble(0)) for a in arrays),
+               default=np.longdouble(0))  # long double: a covariance of float64 data may exceed float64
     if amax == 0 or not np.isfinite(amax):
         return np.longdouble(1)
     return np.ldexp(np.longdouble(1), -int(np.frexp(amax)[1]))  # beyond float64's range for subnormals

@@ -643,11 +643,11 @@ def test_pca(samples, features, data, setup):
     top = max(float(ref[0]), 1e-300)
     eps = eps_of(dtype)
     # centring by a rounded mean leaves errors of eps |x| in each entry
-    big = float(np.max(np.abs(scaled64(x, np.sqrt(c)))))
+    big = np.float64(np.max(np.abs(scaled64(x, np.sqrt(c)))))  # inf rather than OverflowError
     tol = THRESHOLD * (samples + features) * eps * (top + big * np.sqrt(top)) \
         + (THRESHOLD * samples * eps * big) ** 2
-    var64 = scaled64(variance, c)
-    if float(np.max(np.abs(x))) ** 2 * samples < float(info.tiny) / eps:
+    var64, _ = overflowed(scaled64(variance, c), ref, c, dtype, THRESHOLD * (samples + features) * eps)
+    if np.float64(np.max(np.abs(x))) ** 2 * samples < float(info.tiny) / eps:
         return None  # the variances underflow the dtype: only their size is checked
     assert np.max(np.abs(var64 - ref)) <= tol, "pca: explained variance"
     P = np.asarray(components, np.float64)
