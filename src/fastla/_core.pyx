@@ -131,7 +131,7 @@ def isas():
     return [fl_isa_name(<fl_isa>i).decode() for i in range(FL_ISA_COUNT) if fl_isa_usable(<fl_isa>i)]
 
 
-def set_isa(str name):
+def set_isa(str name not None):
     """Forces a SIMD path ('generic', 'avx2', 'avx512'); ValueError if it cannot run here."""
     cdef int i = fl_isa_from_name(name.encode())
     if i < 0:

@@ -117,13 +117,22 @@ def pca(X, n_components):
         raise ValueError("pca: needs at least 2 samples")
     if not np.isfinite(X).all():
         raise ValueError("pca: X contains NaN or Inf")
-    mean = X.mean(axis=0)
-    Xc = X - mean
+    # X's largest entry to [0.5, 1) by a power of two (exact): far from 1, the column
+    # sums or the products of the covariance matrix would overflow or underflow; the
+    # variances are scaled back at the end (inf if they are beyond the dtype's range).
+    big = float(np.abs(X).max(initial=0.0))
+    shift = int(np.frexp(big)[1])
+    Xs = np.ldexp(X, -shift) if shift else X
+    mean_s = Xs.mean(axis=0)
+    mean_s += (Xs - mean_s).mean(axis=0)  # a second pass removes the first one's rounding
+    Xc = Xs - mean_s
     cov = _core.matmul2d(Xc.T, Xc) / (n_samples - 1)
     w, V = eigh(cov)
     order = np.argsort(w, kind="stable")[::-1][:n_components]
     components = np.ascontiguousarray(V[:, order].T)
-    explained_variance = np.maximum(w[order], 0)
+    with np.errstate(over="ignore"):  # a variance beyond the dtype's range is inf
+        explained_variance = np.ldexp(np.maximum(w[order], 0), 2 * shift)
+        mean = np.ldexp(mean_s, shift) if shift else mean_s
     return components, explained_variance, mean
 
 
@@ -196,6 +205,13 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
         raise ValueError(f"randomized_svd: k is {k}; expected 1 <= k <= min(m, n) = {min(m, n)}")
     if n_oversamples < 0 or n_iter < 0:
         raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
+    big = float(np.abs(a).max(initial=0.0))
+    shift = int(np.frexp(big)[1])
+    if big and shift:  # A Omega could overflow or underflow: A's largest entry to [0.5, 1), exactly
+        U, s, Vt = randomized_svd(np.ldexp(a, -shift), k, n_oversamples, n_iter, random_state,
+                                  check_finite=False)
+        with np.errstate(over="ignore"):  # an s beyond the dtype's range is inf
+            return U, np.ldexp(s, shift), Vt
     if m < n:  # like scikit-learn: work on the tall one
         V, s, Ut = randomized_svd(a.T, k, n_oversamples, n_iter, random_state, check_finite=False)
         U, Vt = _flip_signs(np.ascontiguousarray(Ut.T), np.ascontiguousarray(V.T))
