@@ -7,6 +7,7 @@ The damage is seeded, so a failure names a case that reproduces."""
 import gzip
 import io
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +66,28 @@ def test_images(tmp_path, fmt):
         assert arr.dtype == np.uint8 and arr.ndim == 3 and arr.shape[2] in (3, 4)
 
     check_reader(tmp_path, "photo." + fmt.lower(), buf.getvalue(), read_image, check)
+
+
+MOVIELENS = Path(__file__).parent / "data" / "movielens"
+
+
+@pytest.mark.parametrize("layout, ratings, other", [
+    ("ml-latest", "ratings.csv", "movies.csv"),
+    ("ml-1m", "ratings.dat", "movies.dat"),
+    ("ml-100k", "u.data", "u.item"),
+])
+@pytest.mark.parametrize("damaged_file", ["ratings", "titles"])
+def test_movielens(tmp_path, layout, ratings, other, damaged_file):
+    from fastla.datasets import load_movielens
+
+    folder = tmp_path / layout
+    folder.mkdir()
+    for name in (ratings, other):
+        (folder / name).write_bytes((MOVIELENS / layout / name).read_bytes())
+    target = ratings if damaged_file == "ratings" else other
+    data = (MOVIELENS / layout / target).read_bytes()
+
+    def check(ml):
+        assert len(ml.users) == len(ml.items) == len(ml.ratings) > 0
+
+    check_reader(folder, target, data, lambda _: load_movielens(folder), check)

@@ -13,6 +13,7 @@ load_demo() reads the bundled copy of ml-latest-small."""
 import csv
 import gzip
 import io
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,8 +105,11 @@ def _sibling(ratings_path, name):
 
 def _read_text(path, encoding="utf-8"):
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
+    try:
+        with opener(path, "rb") as f:
+            data = f.read()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:  # a damaged .gz
+        raise MovieLensError(f"{path}: cannot be read ({e})") from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
@@ -132,17 +136,27 @@ def _parse(text, delimiter, where):
     return ids[:, 0].astype(np.int64), ids[:, 1].astype(np.int64), ratings, stamps
 
 
+def _movie_id(text):
+    """The integer id a titles line starts with, or None (a header, a damaged line)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _titles_csv(path):
     if path is None:
         return {}, {}
     titles, genres = {}, {}
     reader = csv.reader(io.StringIO(_read_text(path)))
-    next(reader, None)
-    for row in reader:
-        if len(row) >= 2 and row[0].strip().isdigit():
-            titles[int(row[0])] = row[1]
-            if len(row) >= 3:
-                genres[int(row[0])] = row[2]
+    try:
+        next(reader, None)
+        for row in reader:
+            movie = _movie_id(row[0]) if len(row) >= 2 else None
+            if movie is not None:
+                titles[movie] = row[1]
+                if len(row) >= 3:
+                    genres[movie] = row[2]
+    except csv.Error as e:
+        raise MovieLensError(f"{path}, line {reader.line_num}: {e}") from None
     return titles, genres
 
 
@@ -152,10 +166,11 @@ def _titles_dat(path):
     titles, genres = {}, {}
     for line in _read_text(path).splitlines():
         parts = line.split("::")
-        if len(parts) >= 2 and parts[0].strip().isdigit():
-            titles[int(parts[0])] = parts[1]
+        movie = _movie_id(parts[0]) if len(parts) >= 2 else None
+        if movie is not None:
+            titles[movie] = parts[1]
             if len(parts) >= 3:
-                genres[int(parts[0])] = parts[2]
+                genres[movie] = parts[2]
     return titles, genres
 
 
@@ -174,8 +189,9 @@ def _titles_100k(path):
     titles, genres = {}, {}
     for line in _read_text(path, "latin-1").splitlines():
         parts = line.split("|")
-        if len(parts) >= 2 and parts[0].strip().isdigit():
-            titles[int(parts[0])] = parts[1]
+        movie = _movie_id(parts[0]) if len(parts) >= 2 else None
+        if movie is not None:
+            titles[movie] = parts[1]
             flags = parts[-len(GENRES_100K):]
-            genres[int(parts[0])] = "|".join(g for g, f in zip(GENRES_100K, flags) if f.strip() == "1")
+            genres[movie] = "|".join(g for g, f in zip(GENRES_100K, flags) if f.strip() == "1")
     return titles, genres
