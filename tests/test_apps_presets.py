@@ -321,3 +321,21 @@ def test_malformed_programs_are_refused_by_the_kernel():
     short_lut = [(0, 2, 0, 0, 0, 0, 255, (), (), np.zeros(256, np.uint8), None, ())]
     with pytest.raises(ValueError, match="table of 768 bytes"):
         _core.px_run(img, None, short_lut, 2)
+
+
+def test_cli_presets_css_steps_and_contact_sheet(tmp_path, capsys):
+    """`fastla filter` runs presets and CSS functions in the order given, the same
+    as the Python calls; --contact-sheet writes the grid; a wrong name says which."""
+    from fastla import cli
+
+    img = np.random.default_rng(7).integers(0, 256, (30, 41, 3), dtype=np.uint8)
+    src, out = tmp_path / "in.png", tmp_path / "out.png"
+    Image.fromarray(img).save(src)
+    assert cli.main(["filter", str(src), str(out), "--sepia", "0.8", "--preset", "clarendon"]) == 0
+    want = apply(css.sepia(img, 0.8), "clarendon")
+    assert np.array_equal(np.asarray(Image.open(out)), want)
+    sheet = tmp_path / "sheet.png"
+    assert cli.main(["filter", str(src), "--contact-sheet", str(sheet)]) == 0
+    assert np.array_equal(np.asarray(Image.open(sheet)), contact_sheet(img))
+    assert cli.main(["filter", str(src), str(out), "--preset", "nope"]) == 1
+    assert "clarendon" in capsys.readouterr().err

@@ -285,6 +285,8 @@ def cmd_filter(args):
             value = f" {op.metavar}" if op.metavar else ""
             print(f"  {op.flag + value:24s} {op.help}")
         return 0
+    if args.contact_sheet:
+        return _contact_sheet(args)
     if not args.input or not args.output:
         print("fastla filter: needs an input and an output image (or --list)", file=sys.stderr)
         return 2
@@ -303,6 +305,28 @@ def cmd_filter(args):
     return 0
 
 
+def _contact_sheet(args):
+    """Every preset on one labelled grid: `fastla filter photo.jpg --contact-sheet sheet.jpg`."""
+    from fastla.apps.filters import PRESETS, contact_sheet
+    from fastla.apps.images import read_image, write_image
+
+    if not args.input:
+        print("fastla filter: --contact-sheet needs an input image", file=sys.stderr)
+        return 2
+    try:
+        img = read_image(args.input)
+        if args.operations:
+            from fastla.apps.filters import operations
+
+            img = operations.apply_all(img, args.operations)
+        write_image(args.contact_sheet, contact_sheet(img))
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"fastla filter: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.contact_sheet}: the original and {len(PRESETS)} presets")
+    return 0
+
+
 def add_filter_parser(sub):
     from fastla.apps.filters import operations
 
@@ -312,6 +336,7 @@ def add_filter_parser(sub):
     p.add_argument("input", nargs="?", help="the image to read (EXIF orientation applied)")
     p.add_argument("output", nargs="?", help="the image to write (format from the extension)")
     p.add_argument("--list", action="store_true", help="list the operations")
+    p.add_argument("--contact-sheet", metavar="FILE", help="write every preset on one labelled grid to FILE")
     operations.add_arguments(p)
     p.set_defaults(func=cmd_filter)
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from fastla.apps.filters import color, convolution, geometry
+from fastla.apps.filters import color, convolution, css, geometry, presets
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,25 @@ OPERATIONS: list[Operation] = [
               metavar="DEGREES"),
     Operation("--scale", "resize by a factor", lambda img, v: geometry.scale(img, v), metavar="FACTOR"),
     Operation("--shear", "shear horizontally (x += S * y)", lambda img, v: geometry.shear(img, v), metavar="S"),
+    Operation("--preset", "a CSSgram look: " + ", ".join(presets.PRESETS), lambda img, v: presets.apply(img, v),
+              type=str, metavar="NAME"),
+    # the CSS filter functions, each a colour matrix or a lookup table, rounded as pilgram does
+    Operation("--grayscale", "CSS grayscale (AMOUNT 0-1, default 1)", lambda img, v: css.grayscale(img, v),
+              metavar="AMOUNT", default=1.0),
+    Operation("--sepia", "CSS sepia (AMOUNT 0-1, default 1)", lambda img, v: css.sepia(img, v),
+              metavar="AMOUNT", default=1.0),
+    Operation("--saturate", "CSS saturate (AMOUNT, 1 = unchanged)", lambda img, v: css.saturate(img, v),
+              metavar="AMOUNT"),
+    Operation("--hue-rotate", "CSS hue-rotate by DEGREES", lambda img, v: css.hue_rotate(img, v),
+              metavar="DEGREES"),
+    Operation("--invert", "CSS invert (AMOUNT 0-1, default 1)", lambda img, v: css.invert(img, v),
+              metavar="AMOUNT", default=1.0),
+    Operation("--brightness", "CSS brightness (AMOUNT, 1 = unchanged)", lambda img, v: css.brightness(img, v),
+              metavar="AMOUNT"),
+    Operation("--contrast", "CSS contrast (AMOUNT, 1 = unchanged)", lambda img, v: css.contrast(img, v),
+              metavar="AMOUNT"),
+    Operation("--opacity", "CSS opacity (AMOUNT 0-1; needs an alpha channel to show)",
+              lambda img, v: css.opacity(img, v), metavar="AMOUNT"),
 ]
 
 
