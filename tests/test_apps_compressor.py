@@ -3,7 +3,7 @@ filter behind SSIM), its file format, its CLI and its naive twin.
 
 Quality is checked against independent references: NumPy's exact SVD for
 Eckart-Young, scipy.ndimage for the filter, scikit-image for PSNR and SSIM.
-Images are small crops of the bundled-with-the-docs photos, or random."""
+Images are small crops of the bundled photo (fastla.datasets.demo_photo_path), or random."""
 
 import io
 import struct
@@ -19,14 +19,13 @@ from fastla.apps.compressor import CompressedImage, compress, fla_format, load, 
 from fastla.apps.compressor.colour import rgb_to_ycbcr, ycbcr_to_rgb
 from fastla.apps.compressor.quantise import FLOAT16, INT8, INT16, quantise
 
-PHOTOS = Path(__file__).resolve().parents[1] / "docs" / "compressor"
-
-
 def _photo(width=96, height=64):
-    """A small natural image: the docs' coffee photo, resized."""
+    """A small natural image: the bundled coffee photo, resized."""
     from PIL import Image
 
-    with Image.open(PHOTOS / "coffee.png") as im:
+    from fastla.datasets import demo_photo_path
+
+    with Image.open(demo_photo_path()) as im:
         return np.asarray(im.convert("RGB").resize((width, height), Image.LANCZOS)).copy()
 
 
