@@ -412,14 +412,9 @@ def _compress_case(height, width, k):
 # ---- filter presets: each CSSgram look on a 12-megapixel photo, fastla vs pilgram ----
 
 @functools.lru_cache(maxsize=2)
-def _photo(width, height):
+def _preset_photo(width, height):
     """A photo from $FASTLA_PHOTOS or ../shared/data/photos (rocket.jpg) resized to
     width x height, else a smooth synthetic picture of that size."""
-# ---- photo filters (fastla.apps.filters) beside OpenCV and Pillow ---------------------
-
-def _photo(megapixels=12):
-    """A 4000 x 3000 RGB photo: the image at $FASTLA_PHOTO upscaled (bicubic), or a
-    synthetic one (smooth shading, edges and grain) when that is not set."""
     import os
 
     from PIL import Image
@@ -439,7 +434,7 @@ def _preset_case(name, width=4000, height=3000, quick=False):
     def build():
         from PIL import Image
 
-        img = _photo(width, height)
+        img = _preset_photo(width, height)
         return {"img": img, "pil": Image.fromarray(img)}
 
     from fastla.apps.filters import apply
@@ -553,6 +548,17 @@ def _sgd_epoch_case(n, k, quick=False):
 
 def predictor_cases():
     return [_sgd_epoch_case(2_000, 20, quick=True), _sgd_epoch_case(1_000_000, 50), _predictor_fit_case()]
+
+
+# ---- photo filters (fastla.apps.filters) beside OpenCV and Pillow ---------------------
+
+def _photo(megapixels=12):
+    """A 4000 x 3000 RGB photo: the image at $FASTLA_PHOTO upscaled (bicubic), or a
+    synthetic one (smooth shading, edges and grain) when that is not set."""
+    import os
+
+    from PIL import Image
+
     w, h = 4000, int(4000 * 3 / 4 * megapixels / 12)
     path = os.environ.get("FASTLA_PHOTO")
     if path:

@@ -1,5 +1,5 @@
-"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`, `fastla recommend`,
-`fastla compress`, `fastla decompress`."""
+"""The `fastla` command: `fastla info`, `fastla demo`, `fastla bench`, and the apps:
+`fastla recommend`, `fastla filter`, `fastla compress`, `fastla decompress`, `fastla predict`."""
 
 import argparse
 import json
