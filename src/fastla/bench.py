@@ -742,8 +742,8 @@ def tables(results):
 def _versus(case, t):
     """'1.4x faster than numpy' for fastla's time against the fastest peer."""
     mine = t.get("fastla", t.get("threads"))
-    others = {i: s for i, s in t.items()
-              if i not in ("fastla", "threads", "naive") and i not in case.impl_flops}
+    others = {i: s for i, s in t.items()  # peers: not fastla's own variants, not the naive twin
+              if not i.startswith(("fastla", "threads")) and i != "naive" and i not in case.impl_flops}
     if not mine or not others:
         return ""
     peer, best = min(others.items(), key=lambda kv: kv[1])
