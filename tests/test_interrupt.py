@@ -33,12 +33,21 @@ def _symmetric(n):
     return a + a.T
 
 
+def _sgd_epoch_inputs(n=20_000_000, k=500):
+    """One SGD epoch over n ratings of one user and one item (k factors): seconds of work."""
+    zeros = np.zeros(n, np.int32)
+    ones = np.ones(1, np.float32)
+    return (zeros, zeros, np.full(n, 3.0, np.float32), None, None, 3.0, ones * 0, ones * 0,
+            np.full((1, k), 0.1, np.float32), np.full((1, k), 0.1, np.float32), 1e-4, 0.02, 0.02)
+
+
 CALLS = {
     "eigh": (lambda: _symmetric(1500), fastla.eigh),
     "svd": (lambda: np.random.default_rng(1).random((2000, 2000)), fastla.svd),
     "matmul": (lambda: (_ones(6000, 24000, np.float32), _ones(24000, 6000, np.float32)),
                lambda ab: fastla.matmul(*ab)),
     "top_k": (lambda: (_ones(3000, 200), _ones(1_000_000, 200)), lambda qc: fastla.top_k(*qc, 10)),
+    "predictor SGD epoch": (_sgd_epoch_inputs, lambda a: fastla._core.mf_sgd_epoch(*a)),
     "power_iteration": (lambda: _symmetric(1000),
                         lambda a: fastla.power_iteration(a, tol=0, max_iter=100000)),
 }

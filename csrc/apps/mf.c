@@ -20,7 +20,11 @@ typedef struct {
     void (*range)(const fl_mf_sgd_args *, int64_t, int64_t, double *, int *);
     double *sse;   /* one per stratum of the sub-epoch, summed in a fixed order */
     int *bad;      /* one per stratum: an id was out of range */
+    int stopped;   /* a stop request (Ctrl-C) was seen */
 } sgd_ctx;
+
+/* Ratings between two looks at the stop request: about 20 ms of SGD */
+#define FL_MF_STOP_CHUNK ((int64_t)1 << 20)
 
 #define FL_MF_SGD_RANGE fl_mf_sgd_range_generic
 #include "mf_sgd_tmpl.h"
@@ -36,15 +40,26 @@ static void (*sgd_range_for_isa(void))(const fl_mf_sgd_args *, int64_t, int64_t,
 }
 
 
-/* Thread tid of nt runs strata a = tid, tid + nt, ... of the current sub-epoch. */
+/* Thread tid of nt runs strata a = tid, tid + nt, ... of the current sub-epoch,
+ * each in chunks between which a stop request is honoured. */
 static void sgd_task(void *arg, int tid, int nt)
 {
-    const sgd_ctx *c = arg;
+    sgd_ctx *c = arg;
     const int T = c->nblocks;
     for (int a = tid; a < T; a += nt) {
         int b = (a + c->sub_epoch) % T;
         int s = a * T + b;
-        c->range(&c->a, c->block_start[s], c->block_start[s + 1], &c->sse[a], &c->bad[a]);
+        int64_t hi = c->block_start[s + 1];
+        double total = 0.0, part;
+        for (int64_t lo = c->block_start[s]; lo < hi; lo += FL_MF_STOP_CHUNK) {
+            if (fl_stop_requested()) {
+                FL_STORE(int, &c->stopped, 1);
+                break;
+            }
+            c->range(&c->a, lo, hi - lo > FL_MF_STOP_CHUNK ? lo + FL_MF_STOP_CHUNK : hi, &part, &c->bad[a]);
+            total += part;
+        }
+        c->sse[a] = total;
     }
 }
 
@@ -85,6 +100,11 @@ int fl_mf_sgd_epoch(ptrdiff_t n, const int32_t *users, const int32_t *items, con
         else
             sgd_task(&c, 0, 1);
         for (int a = 0; a < nblocks; a++) total += sums[a];
+        if (FL_LOAD(int, &c.stopped)) {
+            free(sums);
+            free(bad);
+            return FL_EINTR;
+        }
     }
     for (int a = 0; a < nblocks; a++) any_bad |= bad[a];
     free(sums);

@@ -76,9 +76,12 @@ def mf_sgd_epoch(cnp.ndarray users, cnp.ndarray items, cnp.ndarray ratings, orde
     cdef float *pbi = <float *>cnp.PyArray_DATA(bi)
     cdef float *pp = <float *>cnp.PyArray_DATA(P)
     cdef float *pq = <float *>cnp.PyArray_DATA(Q)
+    cdef PyOS_sighandler_t previous
+    cdef bint caught = catch_ctrl_c(8.0 * n * (k + 1), &previous)
     with nogil:
         status = fl_mf_sgd_epoch(n, pu, pi, pr, po, nblocks, pbs, n_users, n_items, k, mu,
                                  pbu, pbi, pp, pq, lr, reg_bias, reg_factor, nthreads, &sse)
+    release_ctrl_c(caught, previous)
     mf_status(status, what)
     return sse
 
