@@ -46,13 +46,18 @@ def test_demo_runs_the_four_projects(tmp_path):
     assert str(out) in text
 
 
-def test_bench_quick_writes_json(tmp_path):
+def test_bench_quick_writes_tables_and_json(tmp_path):
+    """`fastla bench --quick`: a table per family with every implementation of every
+    quick case, and the same timings in the JSON file."""
     path = tmp_path / "bench.json"
-    cli.main(["bench", "vector", "--quick", "--json", str(path)])
+    text = run_cli("bench", "--quick", "--json", str(path))
     saved = json.loads(path.read_text())
-    names = {r["case"] for r in saved["results"]}
-    assert names == {c.name for c in bench.cases("vector", quick=True)}
+    quick = bench.cases(quick=True)
+    assert [r["case"] for r in saved["results"]] == [c.name for c in quick]
+    assert all(set(r["seconds"]) == set(c.impls) for r, c in zip(saved["results"], quick))
     assert all(t > 0 for r in saved["results"] for t in r["seconds"].values())
+    for family in {c.family for c in quick}:
+        assert family in text
 
 
 @pytest.mark.parametrize("case", bench.cases(quick=True), ids=lambda c: c.name)
