@@ -23,8 +23,9 @@ typedef struct {
     int stopped;   /* a stop request (Ctrl-C) was seen */
 } sgd_ctx;
 
-/* Ratings between two looks at the stop request: about 20 ms of SGD */
-#define FL_MF_STOP_CHUNK ((int64_t)1 << 20)
+/* Factor updates (ratings x (k + 1)) between two looks at the stop request:
+ * about 10 ms of SGD, whatever k */
+#define FL_MF_STOP_WORK ((int64_t)1 << 24)
 
 #define FL_MF_SGD_RANGE fl_mf_sgd_range_generic
 #include "mf_sgd_tmpl.h"
@@ -49,14 +50,15 @@ static void sgd_task(void *arg, int tid, int nt)
     for (int a = tid; a < T; a += nt) {
         int b = (a + c->sub_epoch) % T;
         int s = a * T + b;
-        int64_t hi = c->block_start[s + 1];
+        int64_t hi = c->block_start[s + 1], chunk = FL_MF_STOP_WORK / ((int64_t)c->a.k + 1);
+        if (chunk < 1024) chunk = 1024;
         double total = 0.0, part;
-        for (int64_t lo = c->block_start[s]; lo < hi; lo += FL_MF_STOP_CHUNK) {
+        for (int64_t lo = c->block_start[s]; lo < hi; lo += chunk) {
             if (fl_stop_requested()) {
                 FL_STORE(int, &c->stopped, 1);
                 break;
             }
-            c->range(&c->a, lo, hi - lo > FL_MF_STOP_CHUNK ? lo + FL_MF_STOP_CHUNK : hi, &part, &c->bad[a]);
+            c->range(&c->a, lo, hi - lo > chunk ? lo + chunk : hi, &part, &c->bad[a]);
             total += part;
         }
         c->sse[a] = total;
