@@ -7,6 +7,7 @@ and the wider instructions run only where dispatch.c finds them at run time."""
 import os
 import platform
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from glob import glob
 
 import numpy
@@ -47,25 +48,41 @@ def isa_sources(isa):
 
 
 class BuildExt(build_ext):
-    """Compiles each ISA's sources with that ISA's flags, then links them in."""
+    """Compiles each ISA's sources with that ISA's flags, then links them in.
+
+    Every file is compiled on its own, one per core at a time (the compiler is a
+    separate process, so threads are enough), the big Cython output first."""
 
     def build_extension(self, ext):
         kind = "msvc" if self.compiler.compiler_type == "msvc" else "unix"
         common = CFLAGS[kind] + (self.sanitize_flags() if kind == "unix" else [])
-        ext.extra_compile_args = common
         ext.extra_link_args = self.sanitize_flags() if kind == "unix" else []
-        objects = []
+        jobs = [(source, common) for source in ext.sources]
         for isa, flags in ISA_FLAGS.items():
             extra = flags[kind] if targets_x86() else []
-            objects += self.compiler.compile(
-                isa_sources(isa),
+            jobs += [(source, common + extra) for source in isa_sources(isa)]
+        jobs.sort(key=lambda job: -os.path.getsize(job[0]))
+
+        def compile_one(job):
+            source, flags = job
+            return self.compiler.compile(
+                [source],
                 output_dir=self.build_temp,
-                include_dirs=["csrc"],
-                extra_postargs=common + extra,
+                macros=ext.define_macros,
+                include_dirs=ext.include_dirs,
+                extra_postargs=flags,
                 depends=ext.depends,
             )
+
+        with ThreadPoolExecutor(max_workers=self.parallel_jobs()) as pool:
+            objects = [o for objs in pool.map(compile_one, jobs) for o in objs]
         ext.extra_objects = [o for o in ext.extra_objects if o not in objects] + objects
+        ext.sources = []  # all compiled above: the base class only links
         super().build_extension(ext)
+
+    @staticmethod
+    def parallel_jobs():
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
     @staticmethod
     def sanitize_flags():
