@@ -117,26 +117,35 @@ int fl_mf_sgd_epoch(ptrdiff_t n, const int32_t *users, const int32_t *items, con
 
 /* ---- ALS ------------------------------------------------------------------------ */
 
+/* x . y in four interleaved partial sums: the adds of one sum wait on each other
+ * (the compiler may not reorder them), four sums keep four of them in flight */
+static inline double dot4(const double *x, const double *y, ptrdiff_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    ptrdiff_t p = 0;
+    for (; p + 4 <= n; p += 4) {
+        s0 += x[p] * y[p];
+        s1 += x[p + 1] * y[p + 1];
+        s2 += x[p + 2] * y[p + 2];
+        s3 += x[p + 3] * y[p + 3];
+    }
+    for (; p < n; p++) s0 += x[p] * y[p];
+    return (s0 + s1) + (s2 + s3);
+}
+
 int fl_mf_cholesky_solve(ptrdiff_t m, double *A, double *b)
 {
     /* A = L L^T, column by column (L in the lower triangle of A) */
     for (ptrdiff_t j = 0; j < m; j++) {
-        double d = A[j * m + j];
-        for (ptrdiff_t p = 0; p < j; p++) d -= A[j * m + p] * A[j * m + p];
+        double d = A[j * m + j] - dot4(A + j * m, A + j * m, j);
         if (!(d > 0.0)) return FL_MF_ENOTPD; /* also catches NaN */
         d = sqrt(d);
         A[j * m + j] = d;
-        for (ptrdiff_t i = j + 1; i < m; i++) {
-            double s = A[i * m + j];
-            for (ptrdiff_t p = 0; p < j; p++) s -= A[i * m + p] * A[j * m + p];
-            A[i * m + j] = s / d;
-        }
+        for (ptrdiff_t i = j + 1; i < m; i++)
+            A[i * m + j] = (A[i * m + j] - dot4(A + i * m, A + j * m, j)) / d;
     }
-    for (ptrdiff_t i = 0; i < m; i++) { /* L y = b */
-        double s = b[i];
-        for (ptrdiff_t p = 0; p < i; p++) s -= A[i * m + p] * b[p];
-        b[i] = s / A[i * m + i];
-    }
+    for (ptrdiff_t i = 0; i < m; i++) /* L y = b */
+        b[i] = (b[i] - dot4(A + i * m, b, i)) / A[i * m + i];
     for (ptrdiff_t i = m - 1; i >= 0; i--) { /* L^T z = y */
         double s = b[i];
         for (ptrdiff_t p = i + 1; p < m; p++) s -= A[p * m + i] * b[p];
@@ -153,14 +162,66 @@ typedef struct {
     float mu, reg_factor, reg_bias;
     const float *Y, *y_bias;
     float *X, *x_bias;
-    double *work;     /* per thread: m*m + 2*m doubles */
+    double *work;     /* per thread: 2*m*m + (1 + ALS_BATCH)*m doubles */
     fl_chunks rows;
     int *status;        /* per thread: its failure with the lowest row */
     ptrdiff_t *bad_row; /* per thread: that row */
 } als_ctx;
 
-/* Solves row u; 0 or a status. */
-static int als_row(als_ctx *c, ptrdiff_t u, double *A, double *rhs, double *feat)
+/* Ratings whose rank-one terms are added to the normal equations in one pass */
+#define ALS_BATCH 4
+
+/* Row u when it has n ratings, fewer than its m unknowns, and the penalty
+ * D = n diag(reg_factor.., reg_bias) is positive. With F the n x m features and t
+ * the targets, the push-through identity (F^T F + D)^-1 F^T = D^-1 F^T (F D^-1 F^T + I)^-1
+ * gives the same solution from an n x n system:
+ *     (F D^-1 F^T + I) z = t,   w = D^-1 F^T z
+ * Most items (and many users) of a ratings matrix have only a few ratings, and
+ * this is where ALS spends its time otherwise. F is n*m, G n*n, z and dinv m long. */
+static int als_row_dual(als_ctx *c, ptrdiff_t u, int64_t lo, ptrdiff_t n, double *F, double *G, double *z,
+                        double *dinv)
+{
+    const ptrdiff_t k = c->k, m = k + (c->x_bias != NULL);
+    for (ptrdiff_t f = 0; f < k; f++) dinv[f] = 1.0 / ((double)n * c->reg_factor);
+    if (c->x_bias) dinv[k] = 1.0 / ((double)n * c->reg_bias);
+    for (ptrdiff_t s = 0; s < n; s++) {
+        int32_t i = c->other[lo + s];
+        if (i < 0 || i >= c->n_other) return FL_EINVAL;
+        const float *y = c->Y + (ptrdiff_t)i * k;
+        double *fs = F + s * m;
+        for (ptrdiff_t f = 0; f < k; f++) fs[f] = y[f];
+        if (c->x_bias) fs[k] = 1.0;
+        z[s] = (double)c->ratings[lo + s] - c->mu - (c->y_bias ? c->y_bias[i] : 0.0f);
+    }
+    for (ptrdiff_t s = 0; s < n; s++) /* lower triangle of F D^-1 F^T + I */
+        for (ptrdiff_t t = 0; t <= s; t++) {
+            const double *fs = F + s * m, *ft = F + t * m;
+            double g0 = 0.0, g1 = 0.0; /* two sums: see dot4 */
+            ptrdiff_t f = 0;
+            for (; f + 2 <= m; f += 2) {
+                g0 += fs[f] * ft[f] * dinv[f];
+                g1 += fs[f + 1] * ft[f + 1] * dinv[f + 1];
+            }
+            if (f < m) g0 += fs[f] * ft[f] * dinv[f];
+            G[s * n + t] = (g0 + g1) + (s == t);
+        }
+    int status = fl_mf_cholesky_solve(n, G, z);
+    if (status != FL_OK) return status;
+    float *x = c->X + u * k;
+    for (ptrdiff_t f = 0; f < m; f++) {
+        double w = 0.0;
+        for (ptrdiff_t s = 0; s < n; s++) w += F[s * m + f] * z[s];
+        w *= dinv[f];
+        if (f < k)
+            x[f] = (float)w;
+        else
+            c->x_bias[u] = (float)w;
+    }
+    return FL_OK;
+}
+
+/* Solves row u; 0 or a status. A and G are m*m, feat ALS_BATCH rows of m doubles. */
+static int als_row(als_ctx *c, ptrdiff_t u, double *A, double *G, double *rhs, double *feat)
 {
     const ptrdiff_t k = c->k, m = k + (c->x_bias != NULL);
     float *x = c->X + u * k;
@@ -170,20 +231,35 @@ static int als_row(als_ctx *c, ptrdiff_t u, double *A, double *rhs, double *feat
         if (c->x_bias) c->x_bias[u] = 0.0f;
         return FL_OK;
     }
+    if (hi - lo < m && c->reg_factor > 0.0f && (c->x_bias == NULL || c->reg_bias > 0.0f))
+        return als_row_dual(c, u, lo, (ptrdiff_t)(hi - lo), A, G, rhs, feat);
     memset(A, 0, sizeof(double) * (size_t)(m * m));
     memset(rhs, 0, sizeof(double) * (size_t)m);
-    for (int64_t t = lo; t < hi; t++) {
-        int32_t i = c->other[t];
-        if (i < 0 || i >= c->n_other) return FL_EINVAL;
-        const float *y = c->Y + (ptrdiff_t)i * k;
-        for (ptrdiff_t f = 0; f < k; f++) feat[f] = y[f];
-        if (c->x_bias) feat[k] = 1.0;
-        double target = (double)c->ratings[t] - c->mu - (c->y_bias ? c->y_bias[i] : 0.0f);
-        for (ptrdiff_t a = 0; a < m; a++) { /* lower triangle of sum c c^T */
-            double fa = feat[a];
+    /* sum c c^T, ALS_BATCH ratings at a time: one pass over A's lower triangle adds
+     * four rank-one terms (a short batch is padded with zero features), so A is
+     * loaded and stored a quarter as often and the b loop is a plain vector loop */
+    const double *f0 = feat, *f1 = feat + m, *f2 = feat + 2 * m, *f3 = feat + 3 * m;
+    for (int64_t t = lo; t < hi; t += ALS_BATCH) {
+        double target[ALS_BATCH];
+        for (int j = 0; j < ALS_BATCH; j++) {
+            double *fj = feat + j * m;
+            if (t + j >= hi) {
+                memset(fj, 0, sizeof(double) * (size_t)m);
+                target[j] = 0.0;
+                continue;
+            }
+            int32_t i = c->other[t + j];
+            if (i < 0 || i >= c->n_other) return FL_EINVAL;
+            const float *y = c->Y + (ptrdiff_t)i * k;
+            for (ptrdiff_t f = 0; f < k; f++) fj[f] = y[f];
+            if (c->x_bias) fj[k] = 1.0;
+            target[j] = (double)c->ratings[t + j] - c->mu - (c->y_bias ? c->y_bias[i] : 0.0f);
+        }
+        for (ptrdiff_t a = 0; a < m; a++) {
+            const double a0 = f0[a], a1 = f1[a], a2 = f2[a], a3 = f3[a];
             double *row = A + a * m;
-            for (ptrdiff_t b = 0; b <= a; b++) row[b] += fa * feat[b];
-            rhs[a] += target * fa;
+            for (ptrdiff_t b = 0; b <= a; b++) row[b] += (a0 * f0[b] + a1 * f1[b]) + (a2 * f2[b] + a3 * f3[b]);
+            rhs[a] += (target[0] * a0 + target[1] * a1) + (target[2] * a2 + target[3] * a3);
         }
     }
     double count = (double)(hi - lo);
@@ -201,12 +277,12 @@ static void als_task(void *arg, int tid, int nt)
     (void)nt;
     als_ctx *c = arg;
     const ptrdiff_t m = c->k + 1;
-    double *A = c->work + (size_t)tid * (size_t)(m * m + 2 * m);
-    double *rhs = A + m * m, *feat = rhs + m;
+    double *A = c->work + (size_t)tid * (size_t)(2 * m * m + (1 + ALS_BATCH) * m);
+    double *G = A + m * m, *rhs = G + m * m, *feat = rhs + m;
     ptrdiff_t lo, hi;
     while (fl_chunks_next(&c->rows, &lo, &hi)) {
         for (ptrdiff_t u = lo; u < hi; u++) {
-            int status = als_row(c, u, A, rhs, feat);
+            int status = als_row(c, u, A, G, rhs, feat);
             if (status != FL_OK && (c->status[tid] == FL_OK || u < c->bad_row[tid])) {
                 c->status[tid] = status;
                 c->bad_row[tid] = u;
@@ -232,7 +308,7 @@ int fl_mf_als_step(ptrdiff_t n_rows, ptrdiff_t n_other, ptrdiff_t k,
     double work_rows = n_rows > 0 ? (double)indptr[n_rows] * (double)(m * m) : 0.0;
     nt = nt < fl_threads_for(work_rows, 2e5) ? nt : fl_threads_for(work_rows, 2e5);
     if (nt < 1) nt = 1;
-    double *work = malloc(sizeof(double) * (size_t)nt * (size_t)(m * m + 2 * m));
+    double *work = malloc(sizeof(double) * (size_t)nt * (size_t)(2 * m * m + (1 + ALS_BATCH) * m));
     int *status = calloc((size_t)nt, sizeof(int)); /* zeros: FL_OK */
     ptrdiff_t *bad = calloc((size_t)nt, sizeof(ptrdiff_t));
     if (!work || !status || !bad) {

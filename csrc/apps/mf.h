@@ -35,7 +35,8 @@ int fl_mf_sgd_epoch(ptrdiff_t n, const int32_t *users, const int32_t *items, con
  * With c = (y_i, 1) and t = r - mu - y_bias[i] (y_bias may be NULL):
  *   (sum c c^T + n_u diag(reg_factor.., reg_bias)) (x_u, b_u) = sum t c
  * by a Cholesky factorisation in double (ALS-WR: the penalty grows with the count
- * n_u). Rows without ratings get zeros. A system that is not positive definite
+ * n_u); a row with fewer ratings than unknowns solves the equivalent n_u x n_u
+ * system instead (mf.c, als_row_dual). Rows without ratings get zeros. A system that is not positive definite
  * returns FL_MF_ENOTPD with its row in *bad_row; columns out of range FL_EINVAL. */
 int fl_mf_als_step(ptrdiff_t n_rows, ptrdiff_t n_other, ptrdiff_t k,
                    const int64_t *indptr, const int32_t *other, const float *ratings, float mu,
