@@ -77,7 +77,9 @@ class BuildExt(build_ext):
         with ThreadPoolExecutor(max_workers=self.parallel_jobs()) as pool:
             objects = [o for objs in pool.map(compile_one, jobs) for o in objs]
         ext.extra_objects = [o for o in ext.extra_objects if o not in objects] + objects
-        ext.sources = []  # all compiled above: the base class only links
+        # all compiled above: the base class only links, and relinks when any source changed
+        ext.depends = list(ext.depends) + [source for source, _ in jobs]
+        ext.sources = []
         super().build_extension(ext)
 
     @staticmethod
