@@ -115,6 +115,27 @@ def test_als_step_matches_naive(rng, with_bias):
         np.testing.assert_allclose(x_bias, np.array(want_b), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_als_step_rows_with_few_ratings(rng, with_bias):
+    """Rows with fewer ratings than unknowns take the kernel's n x n (dual) route,
+    the others the (k+1) x (k+1) one: both must match the naive twin's normal equations."""
+    k, n_users, n_items = 8, 12, 30
+    counts = np.arange(1, n_users + 1) * 2  # 2 .. 24 ratings: both sides of k + 1
+    users = np.repeat(np.arange(n_users), counts).astype(np.int32)
+    items = rng.integers(0, n_items, len(users)).astype(np.int32)
+    ratings = rng.integers(1, 6, len(users)).astype(np.float32)
+    Q = (rng.standard_normal((n_items, k)) * 0.3).astype(np.float32)
+    bi = (rng.standard_normal(n_items) * 0.1).astype(np.float32)
+    X = (rng.standard_normal((n_users, k)) * 0.3).astype(np.float32)
+    x_bias = np.zeros(n_users, np.float32) if with_bias else None
+    indptr, cols, vals = csr(users, items, ratings, n_users)
+    want_X, want_b = naive_mf.als_step(indptr, cols, vals, 3.1, Q, bi, X, x_bias, 0.15, 0.05)
+    _core.mf_als_step(indptr, cols, vals, 3.1, Q, bi, X, x_bias, 0.15, 0.05)
+    np.testing.assert_allclose(X, np.array(want_X), rtol=1e-4, atol=1e-6)
+    if with_bias:
+        np.testing.assert_allclose(x_bias, np.array(want_b), rtol=1e-4, atol=1e-6)
+
+
 def test_als_step_solves_the_normal_equations(rng):
     users, items, ratings, bu, bi, P, Q = small_problem(rng, n_users=5, n_items=9, k=4, n=60)
     indptr, cols, vals = csr(users, items, ratings, 5)
