@@ -66,6 +66,9 @@
 #define FL_GEMM_DIRECT_A_MAX_N 64 /* B this narrow or narrower: row-major A is not packed */
 #endif
 #define FL_GEMM_GRAIN 4.0e6     /* multiply-adds per thread */
+#ifndef FL_GEMM_STACK_BYTES
+#define FL_GEMM_STACK_BYTES 32768 /* packed blocks up to this size live on the stack */
+#endif
 
 /* Scoring tiles (pairwise and top-k): a catalogue tile is packed once and kept in
  * L2 while blocks of queries are scored against it. */

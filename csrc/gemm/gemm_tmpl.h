@@ -138,13 +138,17 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
     ptrdiff_t kc_max = g->k < KC ? g->k : KC;
     ptrdiff_t nc_max = j1 - j0 < NC ? (j1 - j0 + NR - 1) / NR * NR : NC;
     ptrdiff_t mc_max = i1 - i0 < MC ? (i1 - i0 + MR - 1) / MR * MR : MC;
-    FL_T *Bp = fl_malloc(sizeof(FL_T) * (size_t)(kc_max * nc_max));
-    FL_T *Ap = fl_malloc(sizeof(FL_T) * (size_t)(kc_max * mc_max));
-    if (!Ap || !Bp) {
-        fl_free(Ap);
-        fl_free(Bp);
-        return FL_ENOMEM;
-    }
+    /* Both packed blocks in one buffer, B's rounded up to whole cache lines so A's
+     * stays aligned; on the stack when small: at 32^3 two heap allocations cost
+     * about as much as the arithmetic */
+    const size_t per_line = FL_ALIGN / sizeof(FL_T);
+    size_t b_len = ((size_t)(kc_max * nc_max) + per_line - 1) / per_line * per_line;
+    size_t bytes = sizeof(FL_T) * (b_len + (size_t)(kc_max * mc_max));
+    _Alignas(FL_ALIGN) unsigned char on_stack[FL_GEMM_STACK_BYTES];
+    FL_T *heap = bytes > sizeof on_stack ? fl_malloc(bytes) : NULL;
+    if (bytes > sizeof on_stack && !heap) return FL_ENOMEM;
+    FL_T *Bp = heap ? heap : (FL_T *)(void *)on_stack;
+    FL_T *Ap = Bp + b_len;
     for (ptrdiff_t jc = j0; jc < j1; jc += NC) {                 /* loop 1: jc over NC */
         ptrdiff_t nc = j1 - jc < NC ? j1 - jc : NC;
         for (ptrdiff_t pc = 0; pc < g->k; pc += KC) {            /* loop 2: pc over KC */
@@ -153,8 +157,7 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
             for (ptrdiff_t ic = i0; ic < i1; ic += MC) {         /* loop 3: ic over MC */
                 ptrdiff_t mc = i1 - ic < MC ? i1 - ic : MC;
                 if (fl_stop_requested()) { /* about 10 ms of work per check */
-                    fl_free(Ap);
-                    fl_free(Bp);
+                    fl_free(heap);
                     return FL_EINTR;
                 }
                 const FL_T *a = g->A + ic * g->rsa + pc * g->csa;
@@ -166,8 +169,7 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
             }
         }
     }
-    fl_free(Ap);
-    fl_free(Bp);
+    fl_free(heap);
     return FL_OK;
 }
 

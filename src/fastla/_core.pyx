@@ -93,7 +93,7 @@ cdef cnp.ndarray as_real(object x, str what, str name):
     if not (cnp.PyArray_ISNOTSWAPPED(a) and cnp.PyArray_ISALIGNED(a)):
         a = np.require(a, a.dtype.newbyteorder("="), "A")
     cdef int d
-    cdef Py_ssize_t size = a.itemsize
+    cdef Py_ssize_t size = cnp.PyArray_ITEMSIZE(a)
     for d in range(a.ndim):
         if a.strides[d] % size != 0:
             return np.ascontiguousarray(a)
@@ -116,7 +116,7 @@ cdef int require_2d(cnp.ndarray a, str what, str name) except -1:
 
 
 cdef inline Py_ssize_t step(cnp.ndarray a, int axis):
-    return a.strides[axis] // a.itemsize
+    return a.strides[axis] // cnp.PyArray_ITEMSIZE(a)  # C-level: no Python integers
 
 
 # ---- dispatch and threads -----------------------------------------------------
