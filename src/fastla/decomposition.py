@@ -184,6 +184,10 @@ def svd(A, full_matrices=False, compute_uv=True, max_sweeps=MAX_SWEEPS, check_fi
     return result
 
 
+# randomized_svd works on A as given when its largest |entry| is within 2^±this
+_SAFE_EXPONENT = {np.float64: 256, np.float32: 32}
+
+
 def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_finite=True):
     """The k largest singular triplets (U, s, Vt) of A, approximately, by the
     randomized range finder of Halko, Martinsson & Tropp (2011), as in
@@ -197,7 +201,7 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
     All products are fastla's GEMM, the orthonormalisations fastla's pivoted QR
     (through svd's machinery) and the small SVD one-sided Jacobi. Same sign
     convention as svd."""
-    a = _finite_matrix(A, "randomized_svd", check_finite)
+    a = _finite_matrix(A, "randomized_svd", False)
     m, n = a.shape
     k = operator.index(k)
     n_oversamples, n_iter = operator.index(n_oversamples), operator.index(n_iter)
@@ -205,9 +209,17 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
         raise ValueError(f"randomized_svd: k is {k}; expected 1 <= k <= min(m, n) = {min(m, n)}")
     if n_oversamples < 0 or n_iter < 0:
         raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
-    big = float(np.abs(a).max(initial=0.0))
+    # A's largest |entry|, and whether A is finite: its min and max are (NaN propagates),
+    # in two passes without a temporary copy of A
+    low, high = float(a.min(initial=0.0)), float(a.max(initial=0.0))
+    if check_finite and not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError("randomized_svd: A contains NaN or Inf")
+    big = max(high, -low)
     shift = int(np.frexp(big)[1])
-    if big and shift:  # A Omega could overflow or underflow: A's largest entry to [0.5, 1), exactly
+    if big and abs(shift) > _SAFE_EXPONENT[a.dtype.type]:
+        # the products could overflow, or lose digits to underflow: a copy of A with
+        # its largest entry in [0.5, 1), scaled by a power of two (exact). For
+        # entries nearer 1 that copy would cost more than a product.
         U, s, Vt = randomized_svd(np.ldexp(a, -shift), k, n_oversamples, n_iter, random_state,
                                   check_finite=False)
         with np.errstate(over="ignore"):  # an s beyond the dtype's range is inf
