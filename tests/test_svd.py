@@ -622,9 +622,10 @@ def test_svd_float32_rank_deficient_wide_converges(seed):
     assert np.all(s[33:] < 1e-4 * s[0])
 
 
-@pytest.mark.parametrize("scale", [0.0, 1e-200, 1e200])
+@pytest.mark.parametrize("scale", [0.0, 1e-200, 1e200, 2.0**-250, 2.0**250])
 def test_randomized_svd_far_from_one(scale, rng):
-    """Scaling A by a power of ten scales s and nothing else (and zeros give zeros)."""
+    """Scaling A scales s and nothing else (and zeros give zeros): 2^+-250 is worked
+    on as given, 1e+-200 through a copy scaled back near 1."""
     B = rng.standard_normal((300, 200)) @ np.diag(np.geomspace(1, 1e-3, 200))
     U, s, Vt = fastla.randomized_svd(B * scale, 5, random_state=0)
     _, ref, _ = fastla.randomized_svd(B, 5, random_state=0)
