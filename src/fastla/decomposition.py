@@ -209,6 +209,9 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
         raise ValueError(f"randomized_svd: k is {k}; expected 1 <= k <= min(m, n) = {min(m, n)}")
     if n_oversamples < 0 or n_iter < 0:
         raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
+    # The products' (tall) output is allocated first, and dropped: a request too large
+    # to allocate fails here at once, not after the scan of A below
+    np.empty((max(m, n), min(k + n_oversamples, m, n)), a.dtype)
     # A's largest |entry|, and whether A is finite: its min and max are (NaN propagates),
     # in two passes without a temporary copy of A
     low, high = float(a.min(initial=0.0)), float(a.max(initial=0.0))
