@@ -248,8 +248,9 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
             for (ptrdiff_t k = 0; k < n; k++) Vt[i * rsv + w.perm[k] * csv] = w.W[i * n + k];
         /* U = Pr^T Q J: J's columns in the order of s, one GEMM, rows unsorted */
         for (ptrdiff_t i = 0; i < n; i++) memcpy(w.Js + i * n, w.J + w.order[i] * n, (size_t)n * sizeof(FL_T));
-        FL_TYPED(form_q)(m, n, w.X, w.tau, ucols, w.Q, w.v);
-        gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, w.Js, 1, n, w.T, 1, m, 0); /* column-major */
+        gst = FL_TYPED(form_q)(m, n, w.X, w.tau, ucols, w.Q, w.v);
+        if (gst == FL_OK)
+            gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, w.Js, 1, n, w.T, 1, m, 0); /* column-major */
         if (gst == FL_OK) {
             for (ptrdiff_t j = 0; j < n; j++)
                 for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.T[j * m + i];
@@ -305,7 +306,7 @@ int FL_TYPED(fl_orthonormal)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t 
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = 0; i < m; i++) X[j * m + i] = A[i * rsa + j * csa];
         st = FL_TYPED(qrp)(m, n, X, tau, perm, norms);
-        if (st == FL_OK) FL_TYPED(form_q)(m, n, X, tau, n, Q, v);
+        if (st == FL_OK) st = FL_TYPED(form_q)(m, n, X, tau, n, Q, v);
     }
     fl_free(X), fl_free(tau), fl_free(v), fl_free(norms), fl_free(perm);
     return st;

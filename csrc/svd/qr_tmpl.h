@@ -92,15 +92,10 @@ static int FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t
     return FL_OK;
 }
 
-/* Q's first qcols columns (m x qcols, column-major, ld m; n <= qcols <= m) from
- * the reflectors that qrp left in X, by backward accumulation. v: m workspace. */
-static void FL_TYPED(form_q)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T *tau, ptrdiff_t qcols,
-                             FL_T *Q, FL_T *v)
+/* Q's first qcols columns, one reflector at a time (level 2): for few reflectors. */
+static void FL_TYPED(form_q_unblocked)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T *tau,
+                                       ptrdiff_t qcols, FL_T *Q, FL_T *v)
 {
-    for (ptrdiff_t k = 0; k < qcols; k++) {
-        for (ptrdiff_t i = 0; i < m; i++) Q[k * m + i] = 0;
-        Q[k * m + k] = 1;
-    }
     for (ptrdiff_t j = n - 1; j >= 0; j--) {
         if (tau[j] == 0) continue;
         const FL_T *src = X + j * m + j; /* v = (1, X[j+1.., j]) */
@@ -108,4 +103,75 @@ static void FL_TYPED(form_q)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T
         for (ptrdiff_t i = 1; i < m - j; i++) v[i] = src[i];
         for (ptrdiff_t k = j; k < qcols; k++) FL_TYPED(reflect)(m - j, v, tau[j], Q + k * m + j);
     }
+}
+
+#ifndef FL_QR_BLOCK
+#define FL_QR_BLOCK 32   /* reflectors applied together by the GEMM */
+#define FL_QR_CHUNK 256  /* columns of Q updated together (bounds the workspace) */
+#endif
+
+/* kb reflectors of X from column j0 as one: H_j0 ... H_j0+kb-1 = I - V T V^T (the
+ * compact WY form, LAPACK's dlarft): V (rows x kb, column-major) unit lower
+ * trapezoidal, T (kb x kb, column-major) upper triangular with
+ *   T_ii = tau_i,   T[0:i, i] = -tau_i T[0:i, 0:i] (V[:, 0:i]^T v_i)
+ * the products V^T V taken at once by the GEMM into G (kb x kb, row-major). */
+static int FL_TYPED(block_reflector)(ptrdiff_t m, ptrdiff_t j0, ptrdiff_t kb, const FL_T *X, const FL_T *tau,
+                                     FL_T *V, FL_T *T, FL_T *G)
+{
+    const ptrdiff_t rows = m - j0;
+    for (ptrdiff_t i = 0; i < kb; i++) {
+        FL_T *vi = V + i * rows;
+        const FL_T *src = X + (j0 + i) * m + j0;
+        for (ptrdiff_t r = 0; r < rows; r++) vi[r] = r < i ? 0 : r == i ? 1 : src[r];
+    }
+    int st = FL_TYPED(fl_gemm)(kb, kb, rows, V, rows, 1, V, 1, rows, G, kb, 1, 0);
+    if (st != FL_OK) return st;
+    for (ptrdiff_t i = 0; i < kb; i++) {
+        for (ptrdiff_t p = 0; p < i; p++) { /* T[0:i, 0:i] (V[:, 0:i]^T v_i), upper triangular */
+            double d = 0;
+            for (ptrdiff_t q = p; q < i; q++) d += (double)T[q * kb + p] * G[q * kb + i];
+            T[i * kb + p] = (FL_T)(-(double)tau[j0 + i] * d);
+        }
+        T[i * kb + i] = tau[j0 + i];
+        for (ptrdiff_t p = i + 1; p < kb; p++) T[i * kb + p] = 0;
+    }
+    return FL_OK;
+}
+
+/* Q's first qcols columns (m x qcols, column-major, ld m; n <= qcols <= m) from
+ * the reflectors that qrp left in X, by backward accumulation (LAPACK's dorgqr):
+ * blocks of FL_QR_BLOCK reflectors, last first, each applied to the columns of Q
+ * it touches as C <- C - V (T (V^T C)), three GEMMs. v: m workspace. */
+static int FL_TYPED(form_q)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T *tau, ptrdiff_t qcols,
+                            FL_T *Q, FL_T *v)
+{
+    for (ptrdiff_t k = 0; k < qcols; k++) {
+        for (ptrdiff_t i = 0; i < m; i++) Q[k * m + i] = 0;
+        Q[k * m + k] = 1;
+    }
+    const ptrdiff_t nb = FL_QR_BLOCK, chunk = FL_QR_CHUNK;
+    if (n < 2 * nb) {
+        FL_TYPED(form_q_unblocked)(m, n, X, tau, qcols, Q, v);
+        return FL_OK;
+    }
+    FL_T *V = fl_malloc(sizeof(FL_T) * (size_t)(m * nb)), *T = fl_malloc(sizeof(FL_T) * (size_t)(2 * nb * nb));
+    FL_T *W = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk)), *TW = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk));
+    FL_T *P = fl_malloc(sizeof(FL_T) * (size_t)(m * chunk));
+    int st = V && T && W && TW && P ? FL_OK : FL_ENOMEM;
+    for (ptrdiff_t j0 = (n - 1) / nb * nb; st == FL_OK && j0 >= 0; j0 -= nb) {
+        const ptrdiff_t kb = n - j0 < nb ? n - j0 : nb, rows = m - j0;
+        st = FL_TYPED(block_reflector)(m, j0, kb, X, tau, V, T, T + nb * nb);
+        for (ptrdiff_t c0 = j0; st == FL_OK && c0 < qcols; c0 += chunk) {
+            const ptrdiff_t nc = qcols - c0 < chunk ? qcols - c0 : chunk;
+            FL_T *C = Q + c0 * m + j0; /* rows j0.., columns c0..: element (r, c) at C[c m + r] */
+            st = FL_TYPED(fl_gemm)(kb, nc, rows, V, rows, 1, C, 1, m, W, nc, 1, 0);      /* V^T C */
+            if (st == FL_OK) st = FL_TYPED(fl_gemm)(kb, nc, kb, T, 1, kb, W, nc, 1, TW, nc, 1, 0); /* T . */
+            if (st == FL_OK) st = FL_TYPED(fl_gemm)(rows, nc, kb, V, 1, rows, TW, nc, 1, P, 1, rows, 0);
+            if (st == FL_OK)
+                for (ptrdiff_t c = 0; c < nc; c++)
+                    for (ptrdiff_t r = 0; r < rows; r++) C[c * m + r] -= P[c * rows + r];
+        }
+    }
+    fl_free(V), fl_free(T), fl_free(W), fl_free(TW), fl_free(P);
+    return st;
 }
