@@ -144,6 +144,35 @@ static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, int *filled, double *
     }
 }
 
+#ifndef FL_SVD_SORT_ROWS
+#define FL_SVD_SORT_ROWS
+typedef struct {
+    double size;
+    ptrdiff_t row;
+} fl_svd_row_key;
+
+/* larger size first, then lower row: a total order, so qsort's result is the stable one */
+static int fl_svd_by_size(const void *x, const void *y)
+{
+    const fl_svd_row_key *a = x, *b = y;
+    if (a->size != b->size) return a->size > b->size ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+/* perm = the rows 0..m-1 by decreasing size, ties in row order, in O(m log m)
+ * (tall matrices have many rows); 0 if out of memory. */
+static int fl_svd_sort_rows(ptrdiff_t m, const double *size, ptrdiff_t *perm)
+{
+    fl_svd_row_key *keys = fl_malloc(sizeof(fl_svd_row_key) * (size_t)m);
+    if (!keys) return 0;
+    for (ptrdiff_t i = 0; i < m; i++) keys[i].size = size[i], keys[i].row = i;
+    qsort(keys, (size_t)m, sizeof *keys, fl_svd_by_size);
+    for (ptrdiff_t i = 0; i < m; i++) perm[i] = keys[i].row;
+    fl_free(keys);
+    return 1;
+}
+#endif
+
 typedef struct { /* one allocation's worth of workspace, carved up */
     FL_T *X, *Y, *J, *Js, *Q, *T, *W, *tau, *v;
     double *a, *norms, *rowsize;
@@ -187,14 +216,9 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     int e = 0;
     if (amax > 0) frexp(amax, &e);
     /* rows by decreasing size (stable): Householder QR is then accurate row-wise */
-    for (ptrdiff_t i = 0; i < m; i++) w.rowperm[i] = i;
-    for (ptrdiff_t i = 1; i < m; i++) {
-        ptrdiff_t r = w.rowperm[i], k = i;
-        while (k > 0 && w.rowsize[w.rowperm[k - 1]] < w.rowsize[r]) {
-            w.rowperm[k] = w.rowperm[k - 1];
-            k--;
-        }
-        w.rowperm[k] = r;
+    if (!fl_svd_sort_rows(m, w.rowsize, w.rowperm)) {
+        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        return FL_ENOMEM;
     }
     for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t i = 0; i < m; i++) w.X[j * m + i] = (FL_T)ldexp((double)A[w.rowperm[i] * rsa + j * csa], -e);

@@ -666,6 +666,7 @@ def cases(family=None, quick=False):
         *[_svd_case(n, n) for n in (100, 500, 1000)],
         _svd_case(500, 500, compute_uv=False),
         _svd_case(2000, 200),
+        _svd_case(100_000, 10),  # very tall: the row sort must stay O(m log m)
         _randomized_svd_case(3000, 2000, 50),
         _recommender_case(20_000, 20, quick=True),
         _recommender_case(1_000_000, 1),
