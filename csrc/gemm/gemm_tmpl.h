@@ -35,12 +35,9 @@ static void FL_TYPED(pack_b)(ptrdiff_t kc, ptrdiff_t nc, const FL_T *B, ptrdiff_
         ptrdiff_t live = nc - j0 < NR ? nc - j0 : NR;
         const FL_T *b = B + j0 * csb;
         for (ptrdiff_t l = 0; l < kc; l++) {
-            const FL_T *row = b + l * rsb;
+            const FL_T *row = b + l * rsb; /* a transposed view: NR streams, one per column */
             ptrdiff_t j = 0;
-            if (csb == 1)
-                for (; j < live; j++) dst[j] = row[j];
-            else
-                for (; j < live; j++) dst[j] = row[j * csb];
+            for (; j < live; j++) dst[j] = row[j * csb];
             for (; j < NR; j++) dst[j] = 0;
             dst += NR;
         }
@@ -51,16 +48,26 @@ static void FL_TYPED(pack_b)(ptrdiff_t kc, ptrdiff_t nc, const FL_T *B, ptrdiff_
 static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_t rsa,
                              ptrdiff_t csa, int MR, FL_T *dst)
 {
+    if (rsa == 1) {
+        /* a transposed view: column l of the block is contiguous. Read each column once,
+         * top to bottom, dealing its MR-long pieces out to the panels (as pack_b does
+         * with rows), rather than walking down a panel through columns csa apart. */
+        const ptrdiff_t panels = (mc + MR - 1) / MR;
+        for (ptrdiff_t l = 0; l < kc; l++) {
+            const FL_T *col = A + l * csa;
+            for (ptrdiff_t p = 0; p < panels; p++) {
+                FL_T *d = dst + (p * kc + l) * MR;
+                ptrdiff_t i0 = p * MR, live = mc - i0 < MR ? mc - i0 : MR, i = 0;
+                for (; i < live; i++) d[i] = col[i0 + i];
+                for (; i < MR; i++) d[i] = 0;
+            }
+        }
+        return;
+    }
     for (ptrdiff_t i0 = 0; i0 < mc; i0 += MR) {
         ptrdiff_t live = mc - i0 < MR ? mc - i0 : MR;
         const FL_T *a = A + i0 * rsa;
-        if (rsa == 1) { /* a transposed view: each column of the panel is contiguous */
-            for (ptrdiff_t l = 0; l < kc; l++) {
-                ptrdiff_t i = 0;
-                for (; i < live; i++) dst[l * MR + i] = a[l * csa + i];
-                for (; i < MR; i++) dst[l * MR + i] = 0;
-            }
-        } else if (csa == 1) {
+        if (csa == 1) {
             /* row-major A: each row read left to right (the panel, MR x kc, stays in
              * L1/L2 while its columns are filled); rows of a short panel end in zeros */
             for (ptrdiff_t i = 0; i < MR; i++) {
