@@ -10,25 +10,32 @@
  * Packing reads A and B through their strides, so transposed and strided views
  * cost no extra copy, and lays them out in the exact order the kernel reads. */
 
+/* kc lines of n contiguous values (line l at src + l*stride), cut into pieces of W
+ * that go to panels: piece p of line l to dst[(p*kc + l)*W], zero-padded. Each line
+ * is read once, in order, and dealt out to the panels. Filling one panel at a time
+ * instead reads lines `stride` apart, a page apart for wide operands, which the
+ * hardware prefetcher does not follow: that made packing a sixth of a 512^3 product. */
+static void FL_TYPED(pack_lines)(ptrdiff_t kc, ptrdiff_t n, const FL_T *src, ptrdiff_t stride, int W,
+                                 FL_T *dst)
+{
+    const ptrdiff_t panels = (n + W - 1) / W;
+    for (ptrdiff_t l = 0; l < kc; l++) {
+        const FL_T *line = src + l * stride;
+        for (ptrdiff_t p = 0; p < panels; p++) {
+            FL_T *d = dst + (p * kc + l) * W;
+            ptrdiff_t j0 = p * W, live = n - j0 < W ? n - j0 : W, j = 0;
+            for (; j < live; j++) d[j] = line[j0 + j];
+            for (; j < W; j++) d[j] = 0;
+        }
+    }
+}
+
 /* B(pc:pc+kc, jc:jc+nc) into panels of NR columns: dst[panel][l][j], zero-padded */
 static void FL_TYPED(pack_b)(ptrdiff_t kc, ptrdiff_t nc, const FL_T *B, ptrdiff_t rsb,
                              ptrdiff_t csb, int NR, FL_T *dst)
 {
-    if (csb == 1) {
-        /* row-major B: read each row once, left to right, and deal its NR-wide pieces
-         * out to the panels. Walking down one panel instead reads rows rsb apart, a
-         * page apart for wide B, which the hardware prefetcher does not follow: that
-         * made packing a sixth of a 512^3 product. */
-        const ptrdiff_t panels = (nc + NR - 1) / NR;
-        for (ptrdiff_t l = 0; l < kc; l++) {
-            const FL_T *row = B + l * rsb;
-            for (ptrdiff_t p = 0; p < panels; p++) {
-                FL_T *d = dst + (p * kc + l) * NR;
-                ptrdiff_t j0 = p * NR, live = nc - j0 < NR ? nc - j0 : NR, j = 0;
-                for (; j < live; j++) d[j] = row[j0 + j];
-                for (; j < NR; j++) d[j] = 0;
-            }
-        }
+    if (csb == 1) { /* row-major B: its rows are the lines */
+        FL_TYPED(pack_lines)(kc, nc, B, rsb, NR, dst);
         return;
     }
     for (ptrdiff_t j0 = 0; j0 < nc; j0 += NR) {
@@ -48,20 +55,8 @@ static void FL_TYPED(pack_b)(ptrdiff_t kc, ptrdiff_t nc, const FL_T *B, ptrdiff_
 static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_t rsa,
                              ptrdiff_t csa, int MR, FL_T *dst)
 {
-    if (rsa == 1) {
-        /* a transposed view: column l of the block is contiguous. Read each column once,
-         * top to bottom, dealing its MR-long pieces out to the panels (as pack_b does
-         * with rows), rather than walking down a panel through columns csa apart. */
-        const ptrdiff_t panels = (mc + MR - 1) / MR;
-        for (ptrdiff_t l = 0; l < kc; l++) {
-            const FL_T *col = A + l * csa;
-            for (ptrdiff_t p = 0; p < panels; p++) {
-                FL_T *d = dst + (p * kc + l) * MR;
-                ptrdiff_t i0 = p * MR, live = mc - i0 < MR ? mc - i0 : MR, i = 0;
-                for (; i < live; i++) d[i] = col[i0 + i];
-                for (; i < MR; i++) d[i] = 0;
-            }
-        }
+    if (rsa == 1) { /* a transposed view: its columns are the lines */
+        FL_TYPED(pack_lines)(kc, mc, A, csa, MR, dst);
         return;
     }
     for (ptrdiff_t i0 = 0; i0 < mc; i0 += MR) {
