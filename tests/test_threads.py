@@ -34,6 +34,26 @@ def test_environment_variable():
     assert out.stdout.strip() == "3"
 
 
+def run_in_threads(work, n):
+    """work(0) .. work(n - 1) on n Python threads at once; their exceptions are
+    collected and fail the test here, as does a thread still running after 120 s."""
+    errors = []
+
+    def guarded(i):
+        try:
+            work(i)
+        except Exception as e:
+            errors.append(e)
+
+    pool = [threading.Thread(target=guarded, args=(i,)) for i in range(n)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert not any(t.is_alive() for t in pool)
+
+
 def test_python_threads_at_once(rng, threads):
     """Eight Python threads, each its own kernel; every result is right."""
     fastla.set_num_threads(2)
@@ -42,26 +62,15 @@ def test_python_threads_at_once(rng, threads):
     x = rng.standard_normal(300_000)
     expected_topk = fastla.top_k(Q, C, 5)
     expected_dot = fastla.dot(x, x)
-    errors = []
-
     def work(i):
-        try:
-            for _ in range(5):
-                if i % 2:
-                    idx, _ = fastla.top_k(Q, C, 5)
-                    assert (idx == expected_topk[0]).all()
-                else:
-                    assert np.isclose(fastla.dot(x, x), expected_dot, rtol=1e-12)
-        except Exception as e:  # collected and re-raised in the main thread
-            errors.append(e)
+        for _ in range(5):
+            if i % 2:
+                idx, _ = fastla.top_k(Q, C, 5)
+                assert (idx == expected_topk[0]).all()
+            else:
+                assert np.isclose(fastla.dot(x, x), expected_dot, rtol=1e-12)
 
-    pool = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    assert not errors, errors
-    assert not any(t.is_alive() for t in pool)
+    run_in_threads(work, 8)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -107,26 +116,16 @@ def test_eight_threads_different_kernels_and_thread_counts(rng, threads):
     """Each Python thread runs another kernel and sets another thread count
     before each call; every result matches NumPy's."""
     calls = _kernel_calls(rng)
-    errors = []
     start = threading.Barrier(len(calls))
 
     def work(i):
         name, call, expected = calls[i]
-        try:
-            start.wait(timeout=60)
-            for rep in range(4):
-                fastla.set_num_threads(1 + (i + rep) % 3)
-                np.testing.assert_allclose(call(), expected, rtol=1e-9, atol=1e-9, err_msg=name)
-        except Exception as e:  # collected and re-raised in the main thread
-            errors.append(e)
+        start.wait(timeout=60)
+        for rep in range(4):
+            fastla.set_num_threads(1 + (i + rep) % 3)
+            np.testing.assert_allclose(call(), expected, rtol=1e-9, atol=1e-9, err_msg=name)
 
-    pool = [threading.Thread(target=work, args=(i,)) for i in range(len(calls))]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(timeout=120)
-    assert not errors, errors
-    assert not any(t.is_alive() for t in pool)
+    run_in_threads(work, len(calls))
 
 
 def test_first_use_from_many_threads():
