@@ -39,6 +39,7 @@ void fl_threads_init(void);
 typedef const fl_kernel_table *fl_table_ptr;
 
 static int usable[FL_ISA_COUNT];
+static int avx512bw = 0; /* byte and word instructions on top of AVX-512F */
 static fl_table_ptr current = &fl_kernels_generic; /* read by kernels while set_isa may run */
 static int current_isa = FL_ISA_GENERIC;
 static int initialised = 0;
@@ -62,6 +63,7 @@ static void detect(void)
     usable[FL_ISA_AVX2] = os_ymm && avx2 && fma && fl_kernels_avx2.name != NULL;
     usable[FL_ISA_AVX512] = os_zmm && avx512f && usable[FL_ISA_AVX2] &&
                             fl_kernels_avx512.name != NULL;
+    avx512bw = usable[FL_ISA_AVX512] && ((r[1] >> 30) & 1);
 #endif
 }
 
@@ -108,6 +110,8 @@ fl_isa fl_get_isa(void)
     fl_init();
     return (fl_isa)FL_LOAD(int, &current_isa);
 }
+
+int fl_avx512bw_in_use(void) { return fl_get_isa() >= FL_ISA_AVX512 && avx512bw; }
 
 const fl_kernel_table *fl_kernels(void) { return FL_LOAD(fl_table_ptr, &current); }
 

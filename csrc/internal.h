@@ -70,6 +70,10 @@ extern const fl_kernel_table fl_kernels_avx512;
 /* The table in use (set by fl_init / fl_set_isa). */
 const fl_kernel_table *fl_kernels(void);
 
+/* 1 when the AVX-512 path is in use and the CPU also has AVX-512BW (byte and
+ * word instructions), which the 512-bit image kernels need. */
+int fl_avx512bw_in_use(void);
+
 /* Workspace: aligned to FL_ALIGN bytes; NULL on failure (and for 0 bytes: never). */
 void *fl_malloc(size_t bytes);
 void fl_free(void *p);

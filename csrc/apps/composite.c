@@ -1,6 +1,6 @@
 /* composite.c: fl_px_run, a filter preset's program of colour stages run in one
  * pass over the image (the stages: composite_tmpl.h, built here for the generic
- * path and in composite_avx2.c for AVX2). This file checks the program, builds
+ * path, in composite_avx2.c for AVX2 and composite_avx512.c for AVX-512BW). This file checks the program, builds
  * the tables a stage needs once per call, and hands bands of rows to threads. */
 #include "composite_job.h"
 
@@ -96,7 +96,7 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
         return 1;
     }
     if (op->dst < 2 || op->dst >= FL_PX_REGS) return 0; /* 0 and 1 are the inputs */
-    if (op->op != FL_PX_FILL) {
+    if (op->op != FL_PX_FILL && op->op != FL_PX_MASK_LUT) {
         if (op->a < 0 || op->a >= FL_PX_REGS || !(*written >> op->a & 1u)) return 0;
         const int b_constant = op->op == FL_PX_NONSEP && op->b < 0; /* source: op->color */
         if (op->op != FL_PX_LUT && op->op != FL_PX_MATRIX && !b_constant
@@ -106,6 +106,9 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
     int ok = 1;
     switch (op->op) {
     case FL_PX_LUT: ok = op->lut != NULL; break;
+    case FL_PX_MASK_LUT:
+        ok = op->lut != NULL && op->mask >= 0 && op->mask < FL_PX_MASKS && (*masks >> op->mask & 1u);
+        break;
     case FL_PX_TABLE2: ok = op->lut != NULL && op->mode >= FL_PX_TABLE && op->mode <= FL_PX_HARD_LIGHT; break;
     case FL_PX_COMPOSITE: ok = op->mask >= 0 && op->mask < FL_PX_MASKS && (*masks >> op->mask & 1u); break;
     case FL_PX_MIX: ok = op->m[0] >= 0.0f && op->m[0] <= 1.0f; break;
@@ -128,6 +131,12 @@ static void px_task(void *ctx, int tid, int nt)
     ptrdiff_t lo, hi;
     fl_split(J->h, 1, tid, nt, &lo, &hi);
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#if defined(__x86_64__) || defined(_M_X64)
+    if (fl_avx512bw_in_use()) {
+        fl_px_rows_avx512(J, lo, hi);
+        return;
+    }
+#endif
     if (fl_get_isa() >= FL_ISA_AVX2) {
         fl_px_rows_avx2(J, lo, hi);
         return;

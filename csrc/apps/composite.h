@@ -22,7 +22,8 @@ typedef enum {
     FL_PX_MIX = 6,       /* dst = trunc(a + m[0] (b - a)), in float */
     FL_PX_TABLE2 = 7,    /* dst[c] = lut[256 a[c] + b[c]] (65536 bytes); mode: fl_px_arith */
     FL_PX_NONSEP = 8,    /* dst = mode(a backdrop, b source) at source alpha `alpha` */
-    FL_PX_OPCODES = 9
+    FL_PX_MASK_LUT = 9,  /* dst[c] = lut[256 c + mask]: a function of a mask alone (lut: 768 bytes) */
+    FL_PX_OPCODES = 10
 } fl_px_opcode;
 
 /* Blends of FL_PX_TABLE2 computed rather than looked up (the table must agree). */

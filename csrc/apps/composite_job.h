@@ -1,5 +1,5 @@
 /* composite_job.h: what composite.c shares with its per-ISA builds of the stages
- * (composite_tmpl.h, compiled generic and AVX2). Declarations only. */
+ * (composite_tmpl.h, compiled generic, AVX2 and AVX-512BW). Declarations only. */
 #ifndef FL_APPS_COMPOSITE_JOB_H
 #define FL_APPS_COMPOSITE_JOB_H
 
@@ -26,5 +26,6 @@ static inline int fl_px_luma(int r, int g, int b) { return (r * 19595 + g * 3847
 /* Rows lo..hi-1 of the job, one build per ISA. */
 void fl_px_rows_generic(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
 void fl_px_rows_avx2(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
+void fl_px_rows_avx512(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
 
 #endif

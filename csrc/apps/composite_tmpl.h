@@ -24,33 +24,168 @@ static inline int px_div255(int v)
     return ((t >> 8) + t) >> 8;
 }
 
-#if defined(__AVX2__)
+/* The vector width of this build: FL_PX_AVX512 (set by composite_avx512.c) or
+ * AVX2. The lookup tables and colour matrices below are written with these few
+ * operations, so one loop serves both widths; the generic build has none. */
+#if defined(FL_PX_AVX512) || defined(__AVX2__)
 #include <immintrin.h>
+#if defined(FL_PX_AVX512)
+typedef __m512i px_iv;
+typedef __m512 px_fv;
+#define PX_IW 64 /* bytes in an integer vector */
+#define PX_FW 16 /* floats in a float vector */
+#define px_piece(p) _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(p)))
+#define px_set8 _mm512_set1_epi8
+#define px_loadu(p) _mm512_loadu_si512((const void *)(p))
+#define px_storeu(p, v) _mm512_storeu_si512((void *)(p), v)
+#define px_zero _mm512_setzero_si512
+#define px_or _mm512_or_si512
+#define px_shuffle8 _mm512_shuffle_epi8
+#define px_adds8 _mm512_adds_epu8
+#define px_sub8 _mm512_sub_epi8
+#define px_fset _mm512_set1_ps
+#define px_fmul _mm512_mul_ps
+#define px_fadd _mm512_add_ps
+#define px_fmax _mm512_max_ps
+#define px_fmin _mm512_min_ps
+static inline px_fv px_fload8(const uint8_t *p)
+{
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)));
+}
+static inline void px_fstore8(uint8_t *p, px_fv v) /* v in 0..255: truncated to bytes */
+{
+    _mm_storeu_si128((__m128i *)p, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+}
+#else
+typedef __m256i px_iv;
+typedef __m256 px_fv;
+#define PX_IW 32
+#define PX_FW 8
+#define px_piece(p) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p)))
+#define px_set8 _mm256_set1_epi8
+#define px_loadu(p) _mm256_loadu_si256((const __m256i *)(p))
+#define px_storeu(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+#define px_zero _mm256_setzero_si256
+#define px_or _mm256_or_si256
+#define px_shuffle8 _mm256_shuffle_epi8
+#define px_adds8 _mm256_adds_epu8
+#define px_sub8 _mm256_sub_epi8
+#define px_fset _mm256_set1_ps
+#define px_fmul _mm256_mul_ps
+#define px_fadd _mm256_add_ps
+#define px_fmax _mm256_max_ps
+#define px_fmin _mm256_min_ps
+static inline px_fv px_fload8(const uint8_t *p)
+{
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
+static inline void px_fstore8(uint8_t *p, px_fv v)
+{
+    const __m256i i = _mm256_cvttps_epi32(v);
+    const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+    _mm_storel_epi64((__m128i *)p, _mm_packus_epi16(w, w));
+}
+#endif
 
-/* d[i] = lut[a[i]], 32 bytes at a time: the table as sixteen 16-byte pieces, each
+/* d[i] = table[256 a[i] + b[i]] for a 65536-byte table, one gather a vector:
+ * the aligned 4-byte word holding each entry, shifted down to it (no read past
+ * the table's end). Returns how many bytes it did. */
+static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+#if defined(FL_PX_AVX512)
+    const __m512i low2 = _mm512_set1_epi32(3);
+    for (; i + 16 <= n; i += 16) {
+        const __m512i x = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(a + i)));
+        const __m512i y = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(b + i)));
+        const __m512i idx = _mm512_or_si512(_mm512_slli_epi32(x, 8), y);
+        const __m512i word = _mm512_i32gather_epi32(_mm512_srli_epi32(idx, 2), (const void *)table, 4);
+        const __m512i v = _mm512_srlv_epi32(word, _mm512_slli_epi32(_mm512_and_si512(idx, low2), 3));
+        _mm_storeu_si128((__m128i *)(d + i), _mm512_cvtepi32_epi8(v)); /* the low byte of each */
+    }
+#else
+    const __m256i low2 = _mm256_set1_epi32(3), byte = _mm256_set1_epi32(255);
+    for (; i + 8 <= n; i += 8) {
+        const __m256i x = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(a + i)));
+        const __m256i y = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(b + i)));
+        const __m256i idx = _mm256_or_si256(_mm256_slli_epi32(x, 8), y);
+        const __m256i word = _mm256_i32gather_epi32((const int *)table, _mm256_srli_epi32(idx, 2), 4);
+        const __m256i v = _mm256_and_si256(
+            _mm256_srlv_epi32(word, _mm256_slli_epi32(_mm256_and_si256(idx, low2), 3)), byte);
+        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+        _mm_storel_epi64((__m128i *)(d + i), _mm_packus_epi16(w, w));
+    }
+#endif
+    return i;
+}
+
+/* d[i] = lut[a[i]], a vector at a time: the table as sixteen 16-byte pieces, each
  * applied with one byte shuffle. x + 0x70 (saturated) keeps the low nibble of an
  * index below 16 and sets bit 7 (the shuffle then gives 0) for the others; the
  * index moves down by 16 for the next piece. Two to three times a scalar loop. */
 static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
 {
-    __m256i piece[16];
-    for (int k = 0; k < 16; k++) piece[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(lut + 16 * k)));
-    const __m256i step = _mm256_set1_epi8(16), shift = _mm256_set1_epi8(0x70);
+    px_iv piece[16];
+    for (int k = 0; k < 16; k++) piece[k] = px_piece(lut + 16 * k);
+    const px_iv step = px_set8(16), shift = px_set8(0x70);
     ptrdiff_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(a + i)), r = _mm256_setzero_si256();
+    for (; i + PX_IW <= n; i += PX_IW) {
+        px_iv x = px_loadu(a + i), r = px_zero();
         for (int k = 0; k < 16; k++) {
-            r = _mm256_or_si256(r, _mm256_shuffle_epi8(piece[k], _mm256_adds_epu8(x, shift)));
-            x = _mm256_sub_epi8(x, step);
+            r = px_or(r, px_shuffle8(piece[k], px_adds8(x, shift)));
+            x = px_sub8(x, step);
         }
-        _mm256_storeu_si256((__m256i *)(d + i), r);
+        px_storeu(d + i, r);
     }
     for (; i < n; i++) d[i] = lut[a[i]];
+}
+
+/* px_matrix's rounding (below) a vector of pixels at a time; returns how many
+ * pixels it did. All three inputs are read before any output is written, so
+ * an output may be an input. */
+static ptrdiff_t px_matrix_vec(const float *m, const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *d0,
+                               uint8_t *d1, uint8_t *d2, ptrdiff_t n, int gray)
+{
+    px_fv M[12];
+    for (int k = 0; k < 12; k++) M[k] = px_fset(m[k]);
+    const px_fv zero = px_fset(0.0f), top = px_fset(255.0f), half = px_fset(0.5f);
+#define PX_ROW(k, x, y, z) \
+    px_fmin(px_fmax(px_fadd(px_fadd(px_fadd(px_fadd(px_fmul(M[4 * k], x), px_fmul(M[4 * k + 1], y)), \
+                                            px_fmul(M[4 * k + 2], z)), M[4 * k + 3]), half), zero), top)
+    ptrdiff_t i = 0;
+    if (gray) {
+        for (; i + PX_FW <= n; i += PX_FW) {
+            const px_fv x = px_fload8(r + i), y = px_fload8(g + i), z = px_fload8(b + i);
+            const px_fv v = PX_ROW(0, x, y, z);
+            px_fstore8(d0 + i, v), px_fstore8(d1 + i, v), px_fstore8(d2 + i, v);
+        }
+        return i;
+    }
+    for (; i + PX_FW <= n; i += PX_FW) {
+        const px_fv x = px_fload8(r + i), y = px_fload8(g + i), z = px_fload8(b + i);
+        const px_fv v0 = PX_ROW(0, x, y, z), v1 = PX_ROW(1, x, y, z), v2 = PX_ROW(2, x, y, z);
+        px_fstore8(d0 + i, v0), px_fstore8(d1 + i, v1), px_fstore8(d2 + i, v2);
+    }
+#undef PX_ROW
+    return i;
 }
 #else
 static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
 {
     for (ptrdiff_t i = 0; i < n; i++) d[i] = lut[a[i]];
+}
+
+static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    (void)table, (void)a, (void)b, (void)d, (void)n;
+    return 0;
+}
+
+static ptrdiff_t px_matrix_vec(const float *m, const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *d0,
+                               uint8_t *d1, uint8_t *d2, ptrdiff_t n, int gray)
+{
+    (void)m, (void)r, (void)g, (void)b, (void)d0, (void)d1, (void)d2, (void)n, (void)gray;
+    return 0;
 }
 #endif
 
@@ -61,40 +196,30 @@ static void px_lut(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 
 /* Pillow's ImagingConvertMatrix: float products summed left to right, + 0.5, then
  * truncated into 0..255 (v + 0.5f in float equals Pillow's double-then-float,
- * since the double sum is exact). */
+ * since the double sum is exact). The vector loop does the same operations in
+ * the same order; this loop does the pixels it leaves. */
 static void px_matrix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 {
     const float *m = op->m;
-    const float m00 = m[0], m01 = m[1], m02 = m[2], m03 = m[3], m10 = m[4], m11 = m[5], m12 = m[6], m13 = m[7];
-    const float m20 = m[8], m21 = m[9], m22 = m[10], m23 = m[11];
     const uint8_t *r = R->rgb[op->a][0], *g = R->rgb[op->a][1], *b = R->rgb[op->a][2];
-    uint8_t t0[FL_PX_BLOCK], t1[FL_PX_BLOCK], t2[FL_PX_BLOCK];
-    if (memcmp(m, m + 4, 4 * sizeof(float)) == 0 && memcmp(m, m + 8, 4 * sizeof(float)) == 0) {
-        for (ptrdiff_t i = 0; i < n; i++) { /* three equal rows (grayscale): one output */
-            float v0 = m00 * (float)r[i] + m01 * (float)g[i] + m02 * (float)b[i] + m03 + 0.5f;
-            v0 = v0 < 0.0f ? 0.0f : v0;
-            v0 = v0 > 255.0f ? 255.0f : v0;
-            t0[i] = (uint8_t)(int)v0;
-        }
-        for (int c = 0; c < 3; c++) memcpy(R->rgb[op->dst][c], t0, (size_t)n);
-        return;
-    }
-    for (ptrdiff_t i = 0; i < n; i++) { /* each input converted once, three outputs */
+    uint8_t *d0 = R->rgb[op->dst][0], *d1 = R->rgb[op->dst][1], *d2 = R->rgb[op->dst][2];
+    const int gray = memcmp(m, m + 4, 4 * sizeof(float)) == 0 && memcmp(m, m + 8, 4 * sizeof(float)) == 0;
+    for (ptrdiff_t i = px_matrix_vec(m, r, g, b, d0, d1, d2, n, gray); i < n; i++) {
         const float x = (float)r[i], y = (float)g[i], z = (float)b[i];
-        float v0 = m00 * x + m01 * y + m02 * z + m03 + 0.5f;
-        float v1 = m10 * x + m11 * y + m12 * z + m13 + 0.5f;
-        float v2 = m20 * x + m21 * y + m22 * z + m23 + 0.5f;
-        v0 = v0 < 0.0f ? 0.0f : v0;
-        v1 = v1 < 0.0f ? 0.0f : v1;
-        v2 = v2 < 0.0f ? 0.0f : v2;
-        v0 = v0 > 255.0f ? 255.0f : v0;
-        v1 = v1 > 255.0f ? 255.0f : v1;
-        v2 = v2 > 255.0f ? 255.0f : v2;
-        t0[i] = (uint8_t)(int)v0, t1[i] = (uint8_t)(int)v1, t2[i] = (uint8_t)(int)v2;
+        uint8_t out[3];
+        for (int k = 0; k < 3; k++) {
+            float v = m[4 * k] * x + m[4 * k + 1] * y + m[4 * k + 2] * z + m[4 * k + 3] + 0.5f;
+            v = v < 0.0f ? 0.0f : v;
+            v = v > 255.0f ? 255.0f : v;
+            out[k] = (uint8_t)(int)v;
+        }
+        d0[i] = out[0], d1[i] = out[1], d2[i] = out[2]; /* after the reads: dst may be a */
     }
-    memcpy(R->rgb[op->dst][0], t0, (size_t)n);
-    memcpy(R->rgb[op->dst][1], t1, (size_t)n);
-    memcpy(R->rgb[op->dst][2], t2, (size_t)n);
+}
+
+static void px_mask_lut(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
+{
+    for (int c = 0; c < 3; c++) px_lut_plane(op->lut + 256 * c, R->mask[op->mask], R->rgb[op->dst][c], n);
 }
 
 static void px_fill(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
@@ -209,16 +334,56 @@ static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
             for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(a[i], b[i]);
             break;
         default:
-            for (ptrdiff_t i = 0; i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
+            for (ptrdiff_t i = px_table2_vec(table, a, b, d, n); i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
         }
     }
 }
 
-/* Hue, saturation, color, luminosity; with a solid colour as the source, hue and
- * color read a table built once (see composite.c). Then the source alpha:
- * B a / 255 + Cb (255 - a) / 255, each term truncated like ImageChops.multiply. */
+/* The source alpha over the backdrop: B a / 255 + Cb (255 - a) / 255, each term
+ * truncated like ImageChops.multiply. */
+static inline uint8_t px_over(int blended, int backdrop, int alpha)
+{
+    const int v = (int)px_mul((unsigned)blended, (unsigned)alpha) + (int)px_mul((unsigned)backdrop, 255u - alpha);
+    return (uint8_t)(v > 255 ? 255 : v);
+}
+
+/* Hue or color with a solid colour as the source: the result depends on the
+ * backdrop only through its luma (and, for hue, its saturation max - min), so it
+ * is read from the table composite.c builds once. Three loops the compiler can
+ * vectorise: each pixel's table row, the three bytes there, the alpha. */
+static void px_nonsep_table(const fl_px_op *op, const uint8_t *table, fl_px_regs *R, ptrdiff_t n)
+{
+    const uint8_t *br = R->rgb[op->a][0], *bg = R->rgb[op->a][1], *bb = R->rgb[op->a][2];
+    const int by_saturation = op->mode == FL_PX_HUE, alpha = op->alpha;
+    int32_t row[FL_PX_BLOCK];
+    uint8_t out[3][FL_PX_BLOCK];
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const int r = br[i], g = bg[i], b = bb[i];
+        int hi = r > g ? r : g, lo = r < g ? r : g;
+        hi = hi > b ? hi : b, lo = lo < b ? lo : b;
+        row[i] = 3 * ((by_saturation ? (hi - lo) * 256 : 0) + fl_px_luma(r, g, b));
+    }
+    for (ptrdiff_t i = 0; i < n; i++)
+        out[0][i] = table[row[i]], out[1][i] = table[row[i] + 1], out[2][i] = table[row[i] + 2];
+    for (int c = 0; c < 3; c++) {
+        const uint8_t *cb = R->rgb[op->a][c];
+        uint8_t *d = R->rgb[op->dst][c];
+        if (alpha == 255) {
+            memcpy(d, out[c], (size_t)n);
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < n; i++) d[i] = px_over(out[c][i], cb[i], alpha);
+    }
+}
+
+/* Hue, saturation, color, luminosity of a backdrop by a source image or colour
+ * (with a table where px_nonsep_table applies), then the source alpha. */
 static void px_nonsep(const fl_px_op *op, const uint8_t *table, fl_px_regs *R, ptrdiff_t n)
 {
+    if (table) {
+        px_nonsep_table(op, table, R, n);
+        return;
+    }
     const uint8_t *br = R->rgb[op->a][0], *bg = R->rgb[op->a][1], *bb = R->rgb[op->a][2];
     const int constant = op->b < 0;
     const uint8_t *sr = R->rgb[constant ? op->a : op->b][0], *sg = R->rgb[constant ? op->a : op->b][1],
@@ -227,25 +392,12 @@ static void px_nonsep(const fl_px_op *op, const uint8_t *table, fl_px_regs *R, p
     const int alpha = op->alpha;
     for (ptrdiff_t i = 0; i < n; i++) {
         const int cb[3] = {br[i], bg[i], bb[i]};
-        const int lum_b = fl_px_luma(cb[0], cb[1], cb[2]);
+        const int cs[3] = {constant ? op->color[0] : sr[i], constant ? op->color[1] : sg[i],
+                           constant ? op->color[2] : sb[i]};
         uint8_t out[3];
-        if (table && op->mode == FL_PX_HUE) {
-            int hi = cb[0] > cb[1] ? cb[0] : cb[1], lo = cb[0] < cb[1] ? cb[0] : cb[1];
-            hi = hi > cb[2] ? hi : cb[2], lo = lo < cb[2] ? lo : cb[2];
-            memcpy(out, table + 3 * ((hi - lo) * 256 + lum_b), 3);
-        } else if (table) {
-            memcpy(out, table + 3 * lum_b, 3);
-        } else {
-            const int cs[3] = {constant ? op->color[0] : sr[i], constant ? op->color[1] : sg[i],
-                               constant ? op->color[2] : sb[i]};
-            fl_px_nonsep_pixel(op->mode, cb, cs, lum_b, fl_px_luma(cs[0], cs[1], cs[2]), out);
-        }
-        if (alpha < 255) {
-            for (int k = 0; k < 3; k++) {
-                int v = out[k] * alpha / 255 + cb[k] * (255 - alpha) / 255;
-                out[k] = (uint8_t)(v > 255 ? 255 : v);
-            }
-        }
+        fl_px_nonsep_pixel(op->mode, cb, cs, fl_px_luma(cb[0], cb[1], cb[2]), fl_px_luma(cs[0], cs[1], cs[2]), out);
+        if (alpha < 255)
+            for (int k = 0; k < 3; k++) out[k] = px_over(out[k], cb[k], alpha);
         dr[i] = out[0], dg[i] = out[1], db[i] = out[2];
     }
 }
@@ -276,6 +428,7 @@ static void px_block(const fl_px_job *J, fl_px_regs *R, ptrdiff_t y, ptrdiff_t x
         case FL_PX_COMPOSITE: px_composite(op, R, n); break;
         case FL_PX_MIX: px_mix(op, R, n); break;
         case FL_PX_TABLE2: px_table2(op, R, n); break;
+        case FL_PX_MASK_LUT: px_mask_lut(op, R, n); break;
         default: px_nonsep(op, J->tables[k], R, n); break;
         }
     }

@@ -53,38 +53,13 @@ typedef struct {
     fl_vpass_row_fn vpass;
 } row_kernels;
 
-#ifdef FL_IMAGE_X86
-#if defined(_MSC_VER) && !defined(__clang__)
-#include <intrin.h>
-static int cpu_has_avx512bw(void)
-{
-    int r[4];
-    __cpuidex(r, 7, 0);
-    return (r[1] >> 30) & 1;
-}
-#else
-#include <cpuid.h>
-static int cpu_has_avx512bw(void)
-{
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    if (__get_cpuid_max(0, NULL) < 7) return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b >> 30) & 1;
-}
-#endif
-#endif
-
 static row_kernels kernels_in_use(void)
 {
     row_kernels k = {NULL, NULL, NULL, NULL, NULL, NULL};
 #ifdef FL_IMAGE_X86
-    /* The 512-bit rows need AVX-512BW on top of the path's AVX-512F (the OS
-     * support for ZMM state is part of the path being usable). */
-    static int bw = -1;
-    if (FL_LOAD(int, &bw) < 0) FL_STORE(int, &bw, cpu_has_avx512bw());
     fl_isa isa = fl_get_isa();
     if (isa >= FL_ISA_AVX2) k.warp = fl_image_warp_row_avx2; /* no 512-bit version */
-    if (isa >= FL_ISA_AVX512 && FL_LOAD(int, &bw) == 1) {
+    if (fl_avx512bw_in_use()) { /* the 512-bit rows need AVX-512BW on top of AVX-512F */
         k.cmat3 = fl_image_cmat3_rows_avx512;
         k.cmat4 = fl_image_cmat4_rows_avx512;
         k.conv = fl_image_conv_row_avx512;

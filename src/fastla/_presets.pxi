@@ -4,7 +4,7 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memset
 
 
-_TABLE_SIZES = {0: (768, 0), 7: (65536, 0)}  # stage code -> bytes its tables need
+_TABLE_SIZES = {0: (768, 0), 7: (65536, 0), 9: (768, 0)}  # stage code -> bytes its tables need
 
 
 cdef cnp.ndarray _pixels(object img, str name):

@@ -24,9 +24,10 @@ import numpy as np
 from fastla import _core
 from fastla.apps.filters.blend import SEPARABLE, mode_lut, mode_table
 
-OP_LUT, OP_MATRIX, OP_FILL, OP_RADIAL, OP_LINEAR, OP_COMPOSITE, OP_MIX, OP_TABLE2, OP_NONSEP = range(9)
+(OP_LUT, OP_MATRIX, OP_FILL, OP_RADIAL, OP_LINEAR, OP_COMPOSITE, OP_MIX, OP_TABLE2, OP_NONSEP,
+ OP_MASK_LUT) = range(10)
 OP_NAMES = ("lookup table", "colour matrix", "solid fill", "radial mask", "linear mask", "composite",
-            "mix", "two-image table", "non-separable blend")
+            "mix", "two-image table", "non-separable blend", "mask lookup table")
 ARITHMETIC_CODES = {"multiply": 1, "screen": 2, "overlay": 3, "hard-light": 4}  # computed in C, not looked up
 NONSEP_CODES = {"hue": 0, "saturation": 1, "color": 2, "luminosity": 3}
 REGISTERS, MASKS = 16, 4
@@ -141,6 +142,12 @@ class Program:
 
     def composite(self, a: Value, b: Value, mask: Mask) -> Value:
         """a where the mask is 255, b where it is 0 (Pillow's Image.composite)."""
+        if a.color is not None and b.color is not None:  # two colours: a function of the mask alone
+            m = np.arange(256, dtype=np.int64)
+            t = np.outer(a.color, m) + np.outer(b.color, 255 - m) + 128
+            dst = self._reg()
+            self._emit(OP_MASK_LUT, dst, mask=mask.reg, lut=(((t >> 8) + t) >> 8).astype(np.uint8))
+            return Value(dst)
         ra, rb = self.bytes_of(a), self.bytes_of(b)
         dst = self._reg()
         self._emit(OP_COMPOSITE, dst, ra, rb, mask.reg)
