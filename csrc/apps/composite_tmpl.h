@@ -15,14 +15,12 @@
 typedef struct {
     uint8_t rgb[FL_PX_REGS][3][FL_PX_BLOCK];
     uint8_t mask[FL_PX_MASKS][FL_PX_BLOCK];
+    /* per channel, a column of a two-image table, table[256 x + b] for x = 0..255,
+     * kept from one block to the next (a vertical gradient is one byte along a row) */
+    const uint8_t *column_of[3]; /* the table, or NULL */
+    int column_b[3];
+    uint8_t column[3][256];
 } fl_px_regs;
-
-/* (v + 127) / 255 rounded, as Pillow's DIV255 (Image.composite). */
-static inline int px_div255(int v)
-{
-    int t = v + 128;
-    return ((t >> 8) + t) >> 8;
-}
 
 /* The vector width of this build: FL_PX_AVX512 (set by composite_avx512.c) or
  * AVX2. The lookup tables and colour matrices below are written with these few
@@ -279,7 +277,13 @@ static void px_composite(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     for (int c = 0; c < 3; c++) {
         const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
         uint8_t *d = R->rgb[op->dst][c];
-        for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_div255(b[i] * (255 - m[i]) + a[i] * m[i]);
+        /* Pillow's DIV255, ((t >> 8) + t) >> 8 for t = v + 128, is the high half of
+         * t * 257 for every v <= 255 * 255 (checked exhaustively): in 16-bit lanes,
+         * one multiply-high. */
+        for (ptrdiff_t i = 0; i < n; i++) {
+            const uint16_t w = m[i], t = (uint16_t)(b[i] * (uint16_t)(255 - w) + a[i] * w + 128); /* <= 65153 */
+            d[i] = (uint8_t)(((uint32_t)t * 257u) >> 16);
+        }
     }
 }
 
@@ -313,6 +317,13 @@ static inline unsigned px_hard_light(unsigned b, unsigned s)
     return s < 128 ? px_mul(b, 2 * s) : 255 - px_mul(255 - b, 510 - 2 * s);
 }
 
+static int px_same_bytes(const uint8_t *b, ptrdiff_t n)
+{
+    unsigned differ = 0;
+    for (ptrdiff_t i = 1; i < n; i++) differ |= b[i] ^ b[0]; /* no early exit: vectorises */
+    return n > 0 && differ == 0;
+}
+
 /* dst[c] = B(a[c], b[c]): arithmetic for the blends that are, else the 256 x 256 table */
 static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
 {
@@ -334,6 +345,14 @@ static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
             for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(a[i], b[i]);
             break;
         default:
+            if (px_same_bytes(b, n)) { /* one source byte: the blend is a 256-entry table of a */
+                if (R->column_of[c] != table || R->column_b[c] != b[0]) {
+                    for (int x = 0; x < 256; x++) R->column[c][x] = table[(x << 8) | b[0]];
+                    R->column_of[c] = table, R->column_b[c] = b[0];
+                }
+                px_lut_plane(R->column[c], a, d, n);
+                break;
+            }
             for (ptrdiff_t i = px_table2_vec(table, a, b, d, n); i < n; i++) d[i] = table[((unsigned)a[i] << 8) | b[i]];
         }
     }
@@ -445,6 +464,7 @@ static void px_block(const fl_px_job *J, fl_px_regs *R, ptrdiff_t y, ptrdiff_t x
 void FL_PX_ROWS(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi)
 {
     fl_px_regs R; /* about 26 KB: one per thread, on its stack */
+    for (int c = 0; c < 3; c++) R.column_of[c] = NULL, R.column_b[c] = -1;
     for (ptrdiff_t y = lo; y < hi; y++)                          /* loop: rows of this band */
         for (ptrdiff_t x0 = 0; x0 < J->w; x0 += FL_PX_BLOCK) /* loop: blocks of a row */
             px_block(J, &R, y, x0, J->w - x0 < FL_PX_BLOCK ? J->w - x0 : FL_PX_BLOCK);
