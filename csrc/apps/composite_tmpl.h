@@ -23,24 +23,14 @@ typedef struct {
 } fl_px_regs;
 
 /* The vector width of this build: FL_PX_AVX512 (set by composite_avx512.c) or
- * AVX2. The lookup tables and colour matrices below are written with these few
- * operations, so one loop serves both widths; the generic build has none. */
+ * AVX2. The colour matrix is written with these few operations, so one loop
+ * serves both widths; lookup tables and gathers have a loop per width. The
+ * generic build has none of them. */
 #if defined(FL_PX_AVX512) || defined(__AVX2__)
 #include <immintrin.h>
 #if defined(FL_PX_AVX512)
-typedef __m512i px_iv;
 typedef __m512 px_fv;
-#define PX_IW 64 /* bytes in an integer vector */
 #define PX_FW 16 /* floats in a float vector */
-#define px_piece(p) _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(p)))
-#define px_set8 _mm512_set1_epi8
-#define px_loadu(p) _mm512_loadu_si512((const void *)(p))
-#define px_storeu(p, v) _mm512_storeu_si512((void *)(p), v)
-#define px_zero _mm512_setzero_si512
-#define px_or _mm512_or_si512
-#define px_shuffle8 _mm512_shuffle_epi8
-#define px_adds8 _mm512_adds_epu8
-#define px_sub8 _mm512_sub_epi8
 #define px_fset _mm512_set1_ps
 #define px_fmul _mm512_mul_ps
 #define px_fadd _mm512_add_ps
@@ -57,7 +47,7 @@ static inline void px_fstore8(uint8_t *p, px_fv v) /* v in 0..255: truncated to 
 #else
 typedef __m256i px_iv;
 typedef __m256 px_fv;
-#define PX_IW 32
+#define PX_IW 32 /* bytes in an integer vector */
 #define PX_FW 8
 #define px_piece(p) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p)))
 #define px_set8 _mm256_set1_epi8
@@ -117,6 +107,34 @@ static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uin
     return i;
 }
 
+#if defined(FL_PX_AVX512)
+/* 32 lookups at once: w holds bytes widened to 16 bits, t the table as 128 words
+ * (bytes 2j and 2j + 1 in word j). Two word permutes read 64 words each; the one
+ * for w's bit 7 is kept, shifted down a byte for odd w. The low bytes are the
+ * answers. Twice the speed of sixteen byte shuffles, which AVX-512BW also has. */
+static inline __m512i px_lut_words(const __m512i t[4], __m512i w)
+{
+    const __m512i j = _mm512_srli_epi16(w, 1);
+    const __m512i low = _mm512_permutex2var_epi16(t[0], j, t[1]), high = _mm512_permutex2var_epi16(t[2], j, t[3]);
+    const __m512i v = _mm512_mask_blend_epi16(_mm512_test_epi16_mask(w, _mm512_set1_epi16(128)), low, high);
+    return _mm512_mask_srli_epi16(v, _mm512_test_epi16_mask(w, _mm512_set1_epi16(1)), v, 8);
+}
+
+static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
+{
+    __m512i t[4];
+    for (int k = 0; k < 4; k++) t[k] = _mm512_loadu_si512((const void *)(lut + 64 * k));
+    ptrdiff_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i x = _mm512_loadu_si512((const void *)(a + i));
+        const __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(x));
+        const __m512i w1 = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(x, 1));
+        _mm256_storeu_si256((__m256i *)(d + i), _mm512_cvtepi16_epi8(px_lut_words(t, w0)));
+        _mm256_storeu_si256((__m256i *)(d + i + 32), _mm512_cvtepi16_epi8(px_lut_words(t, w1)));
+    }
+    for (; i < n; i++) d[i] = lut[a[i]];
+}
+#else
 /* d[i] = lut[a[i]], a vector at a time: the table as sixteen 16-byte pieces, each
  * applied with one byte shuffle. x + 0x70 (saturated) keeps the low nibble of an
  * index below 16 and sets bit 7 (the shuffle then gives 0) for the others; the
@@ -137,6 +155,7 @@ static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdi
     }
     for (; i < n; i++) d[i] = lut[a[i]];
 }
+#endif
 
 /* px_matrix's rounding (below) a vector of pixels at a time; returns how many
  * pixels it did. All three inputs are read before any output is written, so
