@@ -78,11 +78,6 @@ int fl_topk_f32(fl_metric metric, ptrdiff_t m, ptrdiff_t n, ptrdiff_t d,
                 const float *C, ptrdiff_t rsc, ptrdiff_t csc,
                 ptrdiff_t k, int64_t *idx, float *scores);
 
-/* dst (m x n, row-major, leading dimension ld) = src read through its strides,
- * in tiles: a transpose costs about what a plain copy does. */
-int fl_copy_f64(ptrdiff_t m, ptrdiff_t n, const double *src, ptrdiff_t rs, ptrdiff_t cs, double *dst, ptrdiff_t ld);
-int fl_copy_f32(ptrdiff_t m, ptrdiff_t n, const float *src, ptrdiff_t rs, ptrdiff_t cs, float *dst, ptrdiff_t ld);
-
 /* ---- matrices (gemm/) ----------------------------------------------------- */
 /* C (m x n) = A (m x k) . B (k x n), each through its row and column strides;
  * nthreads > 0 caps the threads (0: as set by fl_set_num_threads). */

@@ -73,8 +73,6 @@ cdef extern from "fastla.h" nogil:
     int fl_orthonormal_f64(Py_ssize_t m, Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *Q)
     int fl_orthonormal_f32(Py_ssize_t m, Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *Q)
 
-    int fl_copy_f64(Py_ssize_t m, Py_ssize_t n, const double *src, Py_ssize_t rs, Py_ssize_t cs, double *dst, Py_ssize_t ld)
-    int fl_copy_f32(Py_ssize_t m, Py_ssize_t n, const float *src, Py_ssize_t rs, Py_ssize_t cs, float *dst, Py_ssize_t ld)
 
     int fl_ladder_count()
     const char *fl_ladder_name(int step)

@@ -427,22 +427,6 @@ def orthonormal(cnp.ndarray A):
     return Q
 
 
-def contiguous(cnp.ndarray A):
-    """A C-contiguous copy of the 2-D float A (a transposed view copied in tiles)."""
-    require_2d(A, "contiguous", "A")
-    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], rs = step(A, 0), cs = step(A, 1)
-    cdef cnp.ndarray out = np.empty((m, n), dtype=A.dtype)
-    cdef void *pa = cnp.PyArray_DATA(A)
-    cdef void *po = cnp.PyArray_DATA(out)
-    if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
-        with nogil:
-            fl_copy_f64(m, n, <double *>pa, rs, cs, <double *>po, n)
-    else:
-        with nogil:
-            fl_copy_f32(m, n, <float *>pa, rs, cs, <float *>po, n)
-    return out
-
-
 def asymmetry(cnp.ndarray A):
     """max |a_ij - a_ji| of the square float matrix A (from square_matrix)."""
     cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)
