@@ -332,6 +332,30 @@ def test_malformed_programs_are_refused_by_the_kernel():
     short_lut = [(0, 2, 0, 0, 0, 0, 255, (), (), np.zeros(256, np.uint8), None, ())]
     with pytest.raises(ValueError, match="table of 768 bytes"):
         _core.px_run(img, None, short_lut, 2)
+    mask_table_unwritten_mask = [(9, 2, 0, 0, 1, 0, 255, (), (), lut, None, ())]
+    with pytest.raises(ValueError, match="invalid"):
+        _core.px_run(img, None, mask_table_unwritten_mask, 2)
+    mask_table_short = [(3, 0, 0, 0, 0, 0, 255, (), (0.5, 1.0, 0.5, 0.5), None, None, ()),
+                        (9, 2, 0, 0, 0, 0, 255, (), (), np.zeros(256, np.uint8), None, ())]
+    with pytest.raises(ValueError, match="table of 768 bytes"):
+        _core.px_run(img, None, mask_table_short, 2)
+
+
+def test_two_colour_composite_is_a_mask_table(rng):
+    """A composite of two colours through a mask compiles to one mask lookup table,
+    equal to Image.composite of the two fills."""
+    from fastla.apps.filters.program import Program
+
+    img = rng.integers(0, 256, (23, 41, 3), dtype=np.uint8)
+    p = Program(23, 41)
+    m = p.radial_mask(0.2, 0.9)
+    out = p.composite(p.solid((250, 3, 128)), p.solid((7, 200, 64)), m)
+    assert [op[0] for op in p.ops] == [3, 9]
+    mask = np.asarray(p.run(img, p.composite(p.solid((255, 255, 255)), p.solid((0, 0, 0)), m)))[..., 0]
+    a = Image.new("RGB", (41, 23), (250, 3, 128))
+    b = Image.new("RGB", (41, 23), (7, 200, 64))
+    ref = np.asarray(Image.composite(a, b, Image.fromarray(mask)))
+    np.testing.assert_array_equal(p.run(img, out), ref)
 
 
 def test_cli_presets_css_steps_and_contact_sheet(tmp_path, capsys):
