@@ -128,6 +128,11 @@ int fl_svd_f32(ptrdiff_t m, ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_
 int fl_orthonormal_f64(ptrdiff_t m, ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *Q);
 int fl_orthonormal_f32(ptrdiff_t m, ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *Q);
 
+/* G (n x n, row-major, symmetric positive definite) is overwritten with R^-1,
+ * R the upper triangular Cholesky factor (R^T R = G). FL_ENOCONV when a pivot
+ * falls to min_pivot times its diagonal entry or below (G near singular). */
+int fl_cholesky_inverse_f64(ptrdiff_t n, double *G, double min_pivot);
+
 /* ---- the GEMM ladder (ladder/) --------------------------------------------- */
 /* Steps 0..fl_ladder_count()-1, from naive loops to the threaded kernel, by name. */
 int fl_ladder_count(void);

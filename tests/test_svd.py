@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import fastla
+from fastla import _core
 
 EPS = {np.float32: float(np.finfo(np.float32).eps), np.float64: float(np.finfo(np.float64).eps)}
 EPS64 = EPS[np.float64]
@@ -631,6 +632,53 @@ def test_randomized_svd_far_from_one(scale, rng):
     _, ref, _ = fastla.randomized_svd(B, 5, random_state=0)
     np.testing.assert_allclose(s, ref * scale, rtol=1e-10, atol=0)
     assert np.all(np.isfinite(U)) and np.all(np.isfinite(Vt))
+
+
+def test_randomized_svd_of_subnormal_numbers(rng):
+    """An A of the smallest subnormals (its first product near or at zero) is
+    scanned and scaled, not taken for zero; s comes back as subnormals, to
+    within half their spacing (2^-1075)."""
+    signs = np.sign(rng.standard_normal((60, 40)))
+    s = fastla.randomized_svd(signs * 5e-324, 3, random_state=0)[1]
+    ref = fastla.randomized_svd(signs, 3, random_state=0)[1]
+    np.testing.assert_allclose(np.ldexp(s, 1074), ref, rtol=0, atol=0.5)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 60])
+def test_cholesky_inverse(n, rng):
+    """R^-1 for the Cholesky factor R of a Gram matrix (R^T R = G, R upper):
+    upper triangular, R^-1 R = I against LAPACK's factor; None when G is
+    singular or a pivot falls below the bound."""
+    Y = rng.standard_normal((3 * n + 5, n))
+    G = Y.T @ Y
+    X = _core.cholesky_inverse(G, 1e-12)
+    R = np.linalg.cholesky(G).T
+    np.testing.assert_array_equal(np.tril(X, -1), 0)
+    np.testing.assert_allclose(X @ R, np.eye(n), atol=1e-12)
+    if n > 1:
+        Y[:, -1] = Y[:, 0]  # rank deficient
+        assert _core.cholesky_inverse(Y.T @ Y, 1e-12) is None
+        Y[:, -1] += 1e-4 * rng.standard_normal(Y.shape[0])  # pivot about 1e-8 of its diagonal
+        assert _core.cholesky_inverse(Y.T @ Y, 1e-6) is None
+        assert _core.cholesky_inverse(Y.T @ Y, 1e-12) is not None
+    with pytest.raises(ValueError, match="square"):
+        _core.cholesky_inverse(np.ones((2, 3)), 1e-12)
+
+
+def test_power_iteration_normalisation_keeps_the_span(rng):
+    """Between power iterations W = Y M, M invertible: orthonormal columns by
+    Cholesky QR for a well-conditioned Y, and the same span either way (for an
+    ill-conditioned Y through the eigenvalue fallback)."""
+    from fastla.decomposition import _normalized
+
+    for cond in (1e2, 1e12):
+        Y = rng.standard_normal((400, 30)) @ np.diag(np.geomspace(1, 1 / cond, 30)) @ \
+            np.linalg.qr(rng.standard_normal((30, 30)))[0]
+        W = _normalized(Y)
+        M = np.linalg.lstsq(Y, W, rcond=None)[0]
+        np.testing.assert_allclose(Y @ M, W, atol=1e-6 * np.abs(W).max())  # W in Y's span
+        if cond < 1e3:
+            np.testing.assert_allclose(W.T @ W, np.eye(30), atol=1e-12)
 
 
 def test_float32_columns_of_subnormal_numbers_converge():

@@ -72,6 +72,7 @@ cdef extern from "fastla.h" nogil:
 
     int fl_orthonormal_f64(Py_ssize_t m, Py_ssize_t n, const double *A, Py_ssize_t rsa, Py_ssize_t csa, double *Q)
     int fl_orthonormal_f32(Py_ssize_t m, Py_ssize_t n, const float *A, Py_ssize_t rsa, Py_ssize_t csa, float *Q)
+    int fl_cholesky_inverse_f64(Py_ssize_t n, double *G, double min_pivot)
 
 
     int fl_ladder_count()

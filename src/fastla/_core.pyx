@@ -427,6 +427,22 @@ def orthonormal(cnp.ndarray A):
     return Q
 
 
+def cholesky_inverse(G, double min_pivot):
+    """R^-1 (float64), R the upper Cholesky factor of the symmetric positive
+    definite G (R^T R = G); None when a pivot falls to min_pivot times its
+    diagonal entry or below, i.e. G is too near singular for it."""
+    cdef cnp.ndarray X = np.array(G, dtype=np.float64, order="C", copy=True)
+    if X.ndim != 2 or X.shape[0] != X.shape[1]:
+        raise ValueError(f"cholesky_inverse: G has shape {np.shape(G)}; expected a square matrix")
+    cdef int status
+    with nogil:
+        status = fl_cholesky_inverse_f64(X.shape[0], <double *>cnp.PyArray_DATA(X), min_pivot)
+    if status == FL_ENOCONV:
+        return None
+    check(status, "cholesky_inverse")
+    return X
+
+
 def asymmetry(cnp.ndarray A):
     """max |a_ij - a_ji| of the square float matrix A (from square_matrix)."""
     cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)

@@ -198,8 +198,9 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
                                                         re-orthonormalised)
         B = Q^T A, small: B = Ub s Vt by fastla.svd;  U = Q Ub
 
-    All products are fastla's GEMM, the orthonormalisations fastla's pivoted QR
-    (through svd's machinery) and the small SVD one-sided Jacobi. Same sign
+    All products are fastla's GEMM; the renormalisations between them Cholesky
+    QR (Jacobi where Y is too ill-conditioned for it), orth fastla's pivoted QR
+    (through svd's machinery), and the small SVD one-sided Jacobi. Same sign
     convention as svd."""
     a = _finite_matrix(A, "randomized_svd", False)
     m, n = a.shape
@@ -210,33 +211,38 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
     if n_oversamples < 0 or n_iter < 0:
         raise ValueError("randomized_svd: n_oversamples and n_iter must be >= 0")
     # The products' (tall) output is allocated first, and dropped: a request too large
-    # to allocate fails here at once, not after the scan of A below
+    # to allocate fails here at once, not after a scan of A
     np.empty((max(m, n), min(k + n_oversamples, m, n)), a.dtype)
-    # A's largest |entry|, and whether A is finite: its min and max are (NaN propagates),
-    # in two passes without a temporary copy of A
-    low, high = float(a.min(initial=0.0)), float(a.max(initial=0.0))
-    if check_finite and not (np.isfinite(low) and np.isfinite(high)):
-        raise ValueError("randomized_svd: A contains NaN or Inf")
-    big = max(high, -low)
-    shift = int(np.frexp(big)[1])
-    if big and abs(shift) > _SAFE_EXPONENT[a.dtype.type]:
-        # the products could overflow, or lose digits to underflow: a copy of A with
-        # its largest entry in [0.5, 1), scaled by a power of two (exact). For
-        # entries nearer 1 that copy would cost more than a product.
-        U, s, Vt = randomized_svd(np.ldexp(a, -shift), k, n_oversamples, n_iter, random_state,
-                                  check_finite=False)
-        with np.errstate(over="ignore"):  # an s beyond the dtype's range is inf
-            return U, np.ldexp(s, shift), Vt
+    return _randomized_svd(a, k, n_oversamples, n_iter, random_state, check_finite, scanned=False)
+
+
+def _randomized_svd(a, k, n_oversamples, n_iter, random_state, check_finite, scanned):
+    m, n = a.shape
     if m < n:  # like scikit-learn: work on the tall one
-        V, s, Ut = randomized_svd(a.T, k, n_oversamples, n_iter, random_state, check_finite=False)
+        V, s, Ut = _randomized_svd(a.T, k, n_oversamples, n_iter, random_state, check_finite, scanned)
         U, Vt = _flip_signs(np.ascontiguousarray(Ut.T), np.ascontiguousarray(V.T))
         return U, s, Vt
     width = min(k + n_oversamples, n)
     omega = _gaussian(random_state, (n, width)).astype(a.dtype, copy=False)
+    Q = _core.matmul2d(a, omega)
+    if not scanned:
+        # The first product shows whether A needs a look of its own: with Omega
+        # Gaussian, Q is finite, its largest entry within a few powers of two of A's
+        # (times sqrt(n)), when A is finite. Only otherwise (or for a Q of zeros, which
+        # an A of subnormals can give) is A scanned: two passes, half a product.
+        big = float(np.abs(Q).max(initial=0.0))
+        if not np.isfinite(big) or big == 0 or abs(int(np.frexp(big)[1])) > _SAFE_EXPONENT[a.dtype.type] // 2:
+            shift = _scale_exponent(a, check_finite)
+            if shift:
+                # the products could overflow, or lose digits to underflow: a copy of
+                # A with its largest entry in [0.5, 1), scaled by a power of two (exact)
+                U, s, Vt = _randomized_svd(np.ldexp(a, -shift), k, n_oversamples, n_iter, random_state,
+                                           False, scanned=True)
+                with np.errstate(over="ignore"):  # an s beyond the dtype's range is inf
+                    return U, np.ldexp(s, shift), Vt
     # A^T as a view: its products pack it from A's rows (a row-major copy, 48 MB at
     # 3000 x 2000, took longer than packing it in all five products)
     at = a.T
-    Q = _core.matmul2d(a, omega)
     for _ in range(n_iter):
         Q = _core.matmul2d(at, _normalized(Q))
         Q = _core.matmul2d(a, _normalized(Q))
@@ -247,16 +253,36 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
     return np.ascontiguousarray(U[:, :k]), s[:k].copy(), np.ascontiguousarray(Vt[:k])
 
 
+def _scale_exponent(a, check_finite):
+    """The power of two to scale A by (0 if none): the exponent of A's largest
+    |entry| when that is beyond 2^±_SAFE_EXPONENT. Raises if A is not finite
+    (check_finite). Its min and max show both (NaN propagates), in two passes
+    without a temporary copy of A."""
+    low, high = float(a.min(initial=0.0)), float(a.max(initial=0.0))
+    if check_finite and not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError("randomized_svd: A contains NaN or Inf")
+    big = max(high, -low)
+    shift = int(np.frexp(big)[1]) if np.isfinite(big) else 0
+    return shift if big and abs(shift) > _SAFE_EXPONENT[a.dtype.type] else 0
+
+
 def _normalized(Y):
     """Y times an invertible matrix that makes its columns orthonormal when Y is
-    well conditioned: W = Y U g^-1/2 from Y^T Y = U diag(g) U^T (Jacobi). Between
-    power iterations only the space spanned matters (scikit-learn uses an LU
-    factor here); tiny g are floored, not dropped, so no direction is lost."""
+    well conditioned; between power iterations only the space spanned matters
+    (scikit-learn uses an LU factor here). Cholesky QR, W = Y R^-1 with
+    R^T R = Y^T Y, when every pivot stays above 1000 n eps of its diagonal entry
+    (cond(Y) up to about 3e5 in float64). Otherwise W = Y U g^-1/2 from
+    Y^T Y = U diag(g) U^T (Jacobi), tiny g floored, not dropped, so no direction
+    is lost."""
     big = float(np.abs(Y).max(initial=0.0))
     if big == 0 or not np.isfinite(big):
         return Y  # nothing to normalise (or nothing that can be)
     Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
-    g, U = eigh(_core.matmul2d(Y.T, Y), check_finite=False)
+    G = _core.matmul2d(Y.T, Y)
+    R_inv = _core.cholesky_inverse(G, 1e3 * Y.shape[1] * float(np.finfo(Y.dtype).eps))
+    if R_inv is not None:
+        return _core.matmul2d(Y, R_inv.astype(Y.dtype, copy=False))
+    g, U = eigh(G, check_finite=False)
     floor = max(float(g[-1]), 1.0) * 1e-28
     return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, Y.dtype.type(floor))))
 
