@@ -681,6 +681,20 @@ def test_power_iteration_normalisation_keeps_the_span(rng):
             np.testing.assert_allclose(W.T @ W, np.eye(30), atol=1e-12)
 
 
+@pytest.mark.parametrize("cond", [1.0, 1e4, 1e12])
+def test_range_basis_is_orthonormal(cond, rng):
+    """orth before B = Q^T A: Cholesky QR twice where the pivots allow, pivoted
+    Householder QR otherwise; orthonormal to rounding either way, same span."""
+    from fastla.decomposition import _range_basis
+
+    Y = rng.standard_normal((500, 40)) @ np.diag(np.geomspace(1, 1 / cond, 40)) @ \
+        np.linalg.qr(rng.standard_normal((40, 40)))[0]
+    Q = _range_basis(Y)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(40), atol=1e-13)
+    np.testing.assert_allclose(Q @ (Q.T @ Y), Y, atol=1e-12 * np.abs(Y).max())
+    assert np.array_equal(_range_basis(np.zeros((9, 3))).shape, (9, 3))
+
+
 def test_float32_columns_of_subnormal_numbers_converge():
     """A float32 rank-one image through randomized_svd leaves B = Q^T A with rows
     down at the subnormal range; their rotations cannot converge and are skipped

@@ -199,9 +199,9 @@ def randomized_svd(A, k, n_oversamples=10, n_iter=4, random_state=None, check_fi
         B = Q^T A, small: B = Ub s Vt by fastla.svd;  U = Q Ub
 
     All products are fastla's GEMM; the renormalisations between them Cholesky
-    QR (Jacobi where Y is too ill-conditioned for it), orth fastla's pivoted QR
-    (through svd's machinery), and the small SVD one-sided Jacobi. Same sign
-    convention as svd."""
+    QR (Jacobi where Y is too ill-conditioned for it), orth Cholesky QR twice
+    (fastla's pivoted Householder QR where that does not apply), and the small
+    SVD one-sided Jacobi. Same sign convention as svd."""
     a = _finite_matrix(A, "randomized_svd", False)
     m, n = a.shape
     k = operator.index(k)
@@ -246,7 +246,7 @@ def _randomized_svd(a, k, n_oversamples, n_iter, random_state, check_finite, sca
     for _ in range(n_iter):
         Q = _core.matmul2d(at, _normalized(Q))
         Q = _core.matmul2d(a, _normalized(Q))
-    Q = _core.orthonormal(Q)
+    Q = _range_basis(Q)
     B = _core.matmul2d(at, Q).T
     Ub, s, Vt = svd(B, check_finite=False)
     U = _core.matmul2d(Q, Ub)
@@ -269,22 +269,43 @@ def _scale_exponent(a, check_finite):
 def _normalized(Y):
     """Y times an invertible matrix that makes its columns orthonormal when Y is
     well conditioned; between power iterations only the space spanned matters
-    (scikit-learn uses an LU factor here). Cholesky QR, W = Y R^-1 with
-    R^T R = Y^T Y, when every pivot stays above 1000 n eps of its diagonal entry
-    (cond(Y) up to about 3e5 in float64). Otherwise W = Y U g^-1/2 from
-    Y^T Y = U diag(g) U^T (Jacobi), tiny g floored, not dropped, so no direction
-    is lost."""
+    (scikit-learn uses an LU factor here). Cholesky QR where it applies (see
+    _cholesky_qr); otherwise W = Y U g^-1/2 from Y^T Y = U diag(g) U^T (Jacobi),
+    tiny g floored, not dropped, so no direction is lost."""
+    W = _cholesky_qr(Y)
+    if W is not None:
+        return W
     big = float(np.abs(Y).max(initial=0.0))
     if big == 0 or not np.isfinite(big):
         return Y  # nothing to normalise (or nothing that can be)
     Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
-    G = _core.matmul2d(Y.T, Y)
-    R_inv = _core.cholesky_inverse(G, 1e3 * Y.shape[1] * float(np.finfo(Y.dtype).eps))
-    if R_inv is not None:
-        return _core.matmul2d(Y, R_inv.astype(Y.dtype, copy=False))
-    g, U = eigh(G, check_finite=False)
+    g, U = eigh(_core.matmul2d(Y.T, Y), check_finite=False)
     floor = max(float(g[-1]), 1.0) * 1e-28
     return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, Y.dtype.type(floor))))
+
+
+def _range_basis(Y):
+    """Orthonormal columns spanning Y's: Cholesky QR twice (CholeskyQR2, whose
+    second pass leaves W^T W = I to rounding once the first has brought the
+    condition number near 1), else Householder QR with column pivoting."""
+    W = _cholesky_qr(Y)
+    W = None if W is None else _cholesky_qr(W)
+    return W if W is not None else _core.orthonormal(Y)
+
+
+def _cholesky_qr(Y):
+    """W = Y R^-1 with R^T R = Y^T Y (R upper triangular), Y's largest entry first
+    scaled near 1; None when a pivot of the Cholesky factorisation falls to
+    1000 n eps of its diagonal entry (cond(Y) above about 3e5 in float64), or Y
+    is zero or not finite. The Gram matrix and W are GEMMs; R^-1 takes
+    microseconds (csrc/svd/cholesky.c)."""
+    big = float(np.abs(Y).max(initial=0.0))
+    if big == 0 or not np.isfinite(big):
+        return None
+    Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
+    G = _core.matmul2d(Y.T, Y)
+    R_inv = _core.cholesky_inverse(G, 1e3 * Y.shape[1] * float(np.finfo(Y.dtype).eps))
+    return None if R_inv is None else _core.matmul2d(Y, R_inv.astype(Y.dtype, copy=False))
 
 
 def _gaussian(random_state, shape):
