@@ -40,9 +40,13 @@ static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)));
 }
+static inline void px_istore8(uint8_t *p, __m512i i) /* i in 0..255: one byte each */
+{
+    _mm_storeu_si128((__m128i *)p, _mm512_cvtepi32_epi8(i));
+}
 static inline void px_fstore8(uint8_t *p, px_fv v) /* v in 0..255: truncated to bytes */
 {
-    _mm_storeu_si128((__m128i *)p, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+    px_istore8(p, _mm512_cvttps_epi32(v));
 }
 #else
 typedef __m256i px_iv;
@@ -67,11 +71,14 @@ static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
 }
-static inline void px_fstore8(uint8_t *p, px_fv v)
+static inline void px_istore8(uint8_t *p, __m256i i)
 {
-    const __m256i i = _mm256_cvttps_epi32(v);
     const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
     _mm_storel_epi64((__m128i *)p, _mm_packus_epi16(w, w));
+}
+static inline void px_fstore8(uint8_t *p, px_fv v)
+{
+    px_istore8(p, _mm256_cvttps_epi32(v));
 }
 #endif
 
@@ -89,7 +96,7 @@ static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uin
         const __m512i idx = _mm512_or_si512(_mm512_slli_epi32(x, 8), y);
         const __m512i word = _mm512_i32gather_epi32(_mm512_srli_epi32(idx, 2), (const void *)table, 4);
         const __m512i v = _mm512_srlv_epi32(word, _mm512_slli_epi32(_mm512_and_si512(idx, low2), 3));
-        _mm_storeu_si128((__m128i *)(d + i), _mm512_cvtepi32_epi8(v)); /* the low byte of each */
+        px_istore8(d + i, v); /* the low byte of each */
     }
 #else
     const __m256i low2 = _mm256_set1_epi32(3), byte = _mm256_set1_epi32(255);
@@ -98,10 +105,8 @@ static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uin
         const __m256i y = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(b + i)));
         const __m256i idx = _mm256_or_si256(_mm256_slli_epi32(x, 8), y);
         const __m256i word = _mm256_i32gather_epi32((const int *)table, _mm256_srli_epi32(idx, 2), 4);
-        const __m256i v = _mm256_and_si256(
-            _mm256_srlv_epi32(word, _mm256_slli_epi32(_mm256_and_si256(idx, low2), 3)), byte);
-        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-        _mm_storel_epi64((__m128i *)(d + i), _mm_packus_epi16(w, w));
+        const __m256i v = _mm256_srlv_epi32(word, _mm256_slli_epi32(_mm256_and_si256(idx, low2), 3));
+        px_istore8(d + i, _mm256_and_si256(v, byte)); /* the low byte of each */
     }
 #endif
     return i;
