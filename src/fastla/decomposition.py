@@ -272,14 +272,14 @@ def _normalized(Y):
     (scikit-learn uses an LU factor here). Cholesky QR where it applies (see
     _cholesky_qr); otherwise W = Y U g^-1/2 from Y^T Y = U diag(g) U^T (Jacobi),
     tiny g floored, not dropped, so no direction is lost."""
-    W = _cholesky_qr(Y)
+    scaled = _scaled_gram(Y)
+    if scaled is None:
+        return Y  # nothing to normalise (or nothing that can be)
+    Y, G = scaled
+    W = _times_cholesky_inverse(Y, G)
     if W is not None:
         return W
-    big = float(np.abs(Y).max(initial=0.0))
-    if big == 0 or not np.isfinite(big):
-        return Y  # nothing to normalise (or nothing that can be)
-    Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
-    g, U = eigh(_core.matmul2d(Y.T, Y), check_finite=False)
+    g, U = eigh(G, check_finite=False)
     floor = max(float(g[-1]), 1.0) * 1e-28
     return _core.matmul2d(Y, U / np.sqrt(np.maximum(g, Y.dtype.type(floor))))
 
@@ -294,16 +294,26 @@ def _range_basis(Y):
 
 
 def _cholesky_qr(Y):
-    """W = Y R^-1 with R^T R = Y^T Y (R upper triangular), Y's largest entry first
-    scaled near 1; None when a pivot of the Cholesky factorisation falls to
-    1000 n eps of its diagonal entry (cond(Y) above about 3e5 in float64), or Y
-    is zero or not finite. The Gram matrix and W are GEMMs; R^-1 takes
-    microseconds (csrc/svd/cholesky.c)."""
+    """W = Y R^-1 with R^T R = Y^T Y (R upper triangular), or None where that
+    does not apply (see _times_cholesky_inverse), or Y is zero or not finite."""
+    scaled = _scaled_gram(Y)
+    return None if scaled is None else _times_cholesky_inverse(*scaled)
+
+
+def _scaled_gram(Y):
+    """(Y scaled so that its largest entry is near 1 (exact: a power of two), its
+    Gram matrix Y^T Y), or None when Y is zero or not finite."""
     big = float(np.abs(Y).max(initial=0.0))
     if big == 0 or not np.isfinite(big):
         return None
-    Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))  # exact: the largest entry near 1
-    G = _core.matmul2d(Y.T, Y)
+    Y = Y * Y.dtype.type(np.ldexp(1.0, -np.frexp(big)[1]))
+    return Y, _core.matmul2d(Y.T, Y)
+
+
+def _times_cholesky_inverse(Y, G):
+    """Y R^-1 for R^T R = G; None when a pivot of the Cholesky factorisation falls
+    to 1000 n eps of its diagonal entry (cond(Y) above about 3e5 in float64).
+    R^-1 takes microseconds at the sketch's width (csrc/svd/cholesky.c)."""
     R_inv = _core.cholesky_inverse(G, 1e3 * Y.shape[1] * float(np.finfo(Y.dtype).eps))
     return None if R_inv is None else _core.matmul2d(Y, R_inv.astype(Y.dtype, copy=False))
 
