@@ -10,6 +10,12 @@
 #ifndef FL_UKR_PREFETCH_A
 #define FL_UKR_PREFETCH_A 4 /* k steps ahead */
 #endif
+/* B's micro-panel (KC x NR) is larger than L1 at the configured KC, so it too
+ * streams from L2; fetching it 8 steps ahead was measured 5-10% faster at
+ * n = 1024 and 2048 (f64, 1 thread, builds with and without called in turns) */
+#ifndef FL_UKR_PREFETCH_B
+#define FL_UKR_PREFETCH_B 8 /* k steps ahead */
+#endif
 
 /* The tile, with row i of A at step l read from a[i*ia + l*la]: packed panels
  * pass the constants (1, MR), which the inlining turns into fixed offsets. */
@@ -29,6 +35,7 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_
     for (ptrdiff_t l = 0; l < k; l++) {
         fl_v bv[FL_NV];
         FL_PREFETCH(a + FL_UKR_PREFETCH_A * la);
+        for (int v = 0; v < FL_NV; v++) FL_PREFETCH(b + FL_UKR_PREFETCH_B * FL_UKR_NR + v * FL_VLEN);
         for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
         for (int i = 0; i < FL_UKR_MR; i++) {
             fl_v ai = FL_VSET1(a[i * ia]);
