@@ -149,6 +149,22 @@ def test_large_by_the_blis_check(n, dtype, isa, rng, threads):
         assert np.all(np.abs(lhs - rhs) <= 4 * (n + 13) * EPS[dtype] * scale)
 
 
+@pytest.mark.parametrize("transposed_b", [False, True])
+def test_threads_share_packed_b_over_several_column_blocks(transposed_b, rng, threads):
+    """Two threads share each packed block of B; C here spans two blocks of NC
+    columns and two of KC, through a row-major B and a transposed one."""
+    fastla.set_num_threads(2)
+    m, k, n = 4200, 401, 4100
+    A = rng.standard_normal((m, k)).astype(np.float32)
+    B = rng.standard_normal((n, k)).astype(np.float32).T if transposed_b else \
+        rng.standard_normal((k, n)).astype(np.float32)
+    C = fastla.matmul(A, B)
+    t = rng.standard_normal(n)
+    lhs, rhs = C.astype(np.float64) @ t, A.astype(np.float64) @ (B.astype(np.float64) @ t)
+    scale = np.abs(A).astype(np.float64) @ (np.abs(B).astype(np.float64) @ np.abs(t))
+    assert np.all(np.abs(lhs - rhs) <= 4 * k * EPS[np.float32] * scale)
+
+
 @settings(max_examples=40, deadline=None)
 @given(m=st.integers(0, 70), k=st.integers(0, 70), n=st.integers(0, 70),
        dtype=st.sampled_from(DTYPES), ta=st.booleans(), tb=st.booleans(), data=st.data())

@@ -214,6 +214,80 @@ static void FL_TYPED(gemm_task)(void *ctx, int tid, int nt)
     g->status[tid] = i0 < i1 && j0 < j1 ? FL_TYPED(gemm_blocked)(g, i0, i1, j0, j1) : FL_OK;
 }
 
+/* Threads sharing one packed block of B, as BLIS splits loop 3 among them: at
+ * each (jc, pc) step all threads pack B's block together, then each runs loop 3
+ * over its own rows with its own packed A. Where each thread packs all of B for
+ * itself (gemm_blocked over a row range), both pack the same block and stream
+ * two copies of it through the shared L3. Two fl_parallel calls per step, no
+ * barrier inside a task: the pool may run the tasks one after another. */
+typedef struct {
+    FL_TYPED(gemm_job) *g;
+    ptrdiff_t jc, nc, pc, kc, MC;
+    FL_T *Bp;      /* the shared packed block of B */
+    FL_T *Ap;      /* one packed block of A per thread, a_len apart */
+    size_t a_len;
+} FL_TYPED(gemm_step);
+
+static void FL_TYPED(pack_b_task)(void *ctx, int tid, int nt)
+{
+    const FL_TYPED(gemm_step) *s = ctx;
+    const FL_TYPED(gemm_job) *g = s->g;
+    const int NR = g->K->FL_TYPED(nr);
+    ptrdiff_t p0, p1;
+    fl_split((s->nc + NR - 1) / NR, 1, tid, nt, &p0, &p1);
+    if (p0 >= p1) return;
+    ptrdiff_t j0 = p0 * NR, cols = (p1 * NR < s->nc ? p1 * NR : s->nc) - j0;
+    FL_TYPED(pack_b)(s->kc, cols, g->B + s->pc * g->rsb + (s->jc + j0) * g->csb, g->rsb, g->csb, NR,
+                     s->Bp + j0 * s->kc);
+}
+
+static void FL_TYPED(rows_task)(void *ctx, int tid, int nt)
+{
+    const FL_TYPED(gemm_step) *s = ctx;
+    FL_TYPED(gemm_job) *g = s->g;
+    const int MR = g->K->FL_TYPED(mr);
+    FL_T *Ap = s->Ap + (size_t)tid * s->a_len;
+    ptrdiff_t i0, i1;
+    fl_split(g->m, MR, tid, nt, &i0, &i1);
+    for (ptrdiff_t ic = i0; ic < i1; ic += s->MC) {
+        ptrdiff_t mc = i1 - ic < s->MC ? i1 - ic : s->MC;
+        if (fl_stop_requested()) {
+            g->status[tid] = FL_EINTR;
+            return;
+        }
+        FL_TYPED(pack_a)(mc, s->kc, g->A + ic * g->rsa + s->pc * g->csa, g->rsa, g->csa, MR, Ap);
+        FL_TYPED(macro_kernel)(mc, s->nc, s->kc, Ap, NULL, g->rsa, s->Bp, g->C + ic * g->rsc + s->jc * g->csc,
+                               g->rsc, g->csc, s->pc > 0, g->K);
+    }
+}
+
+static int FL_TYPED(gemm_shared_b)(FL_TYPED(gemm_job) *g, int nt)
+{
+    const int MR = g->K->FL_TYPED(mr), NR = g->K->FL_TYPED(nr);
+    const ptrdiff_t KC = FL_GEMM_KC, MC = FL_GEMM_MC / MR * MR, NC = FL_GEMM_NC / NR * NR;
+    ptrdiff_t kc_max = g->k < KC ? g->k : KC;
+    ptrdiff_t nc_max = g->n < NC ? (g->n + NR - 1) / NR * NR : NC;
+    ptrdiff_t rows = (g->m + nt - 1) / nt;
+    ptrdiff_t mc_max = rows < MC ? (rows + MR - 1) / MR * MR : MC;
+    FL_TYPED(gemm_step) s = {g, 0, 0, 0, 0, MC, NULL, NULL, (size_t)(kc_max * mc_max)};
+    s.a_len = (s.a_len + FL_ALIGN / sizeof(FL_T) - 1) / (FL_ALIGN / sizeof(FL_T)) * (FL_ALIGN / sizeof(FL_T));
+    s.Bp = fl_malloc(sizeof(FL_T) * (size_t)(kc_max * nc_max));
+    s.Ap = fl_malloc(sizeof(FL_T) * s.a_len * (size_t)nt);
+    int st = s.Bp && s.Ap ? FL_OK : FL_ENOMEM;
+    for (s.jc = 0; st == FL_OK && s.jc < g->n; s.jc += NC) {
+        s.nc = g->n - s.jc < NC ? g->n - s.jc : NC;
+        for (s.pc = 0; st == FL_OK && s.pc < g->k; s.pc += KC) {
+            s.kc = g->k - s.pc < KC ? g->k - s.pc : KC;
+            fl_parallel(FL_TYPED(pack_b_task), &s, nt);
+            fl_parallel(FL_TYPED(rows_task), &s, nt);
+            for (int t = 0; t < nt; t++)
+                if (g->status[t] != FL_OK) st = g->status[t];
+        }
+    }
+    fl_free(s.Bp), fl_free(s.Ap);
+    return st;
+}
+
 int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa,
                       ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C,
                       ptrdiff_t rsc, ptrdiff_t csc, int nthreads)
@@ -240,6 +314,7 @@ int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrd
     g.direct_a = csa == 1 && (work <= FL_GEMM_DIRECT_A_MAX_WORK || n <= FL_GEMM_DIRECT_A_MAX_N);
     g.K = fl_kernels();
     for (int t = 0; t < nt; t++) g.status[t] = FL_OK;
+    if (nt > 1 && g.split_rows && !g.direct_a) return FL_TYPED(gemm_shared_b)(&g, nt);
     fl_parallel(FL_TYPED(gemm_task), &g, nt);
     for (int t = 0; t < nt; t++)
         if (g.status[t] != FL_OK) return g.status[t];
