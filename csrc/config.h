@@ -34,24 +34,26 @@
 #define FL_MAX_NR 32
 
 /* GEMM cache blocks (BLIS's names): the MC x KC block of A lives in L2, the
- * KC x NC block of B in L3. KC was measured on a Cascade Lake (AVX-512): 320 and
- * 384 beat 128-256 although a KC x NR micro-panel of B then overflows L1 (it
- * streams from L2 with the prefetches), because C's tile is updated less often.
+ * KC x NC block of B in L3. KC was measured on a Cascade Lake (AVX-512) with the
+ * micro-kernel prefetching B: 512 beat 320 and 384 by 3-8% at n = 512 to 2048
+ * (builds called in turns), although a KC x NR micro-panel of B then lives in
+ * L2, not L1: C's tile is loaded and stored once per KC steps, and at 2048 C
+ * comes from memory, so fewer passes over it pay more than L1 hits on B.
  * Every constant here can be overridden with -D... for tuning. */
 #ifndef FL_GEMM_KC_F64
-#define FL_GEMM_KC_F64 320
+#define FL_GEMM_KC_F64 512
 #endif
 #ifndef FL_GEMM_MC_F64
-#define FL_GEMM_MC_F64 196      /* 14 micro-panels of 14 rows */
+#define FL_GEMM_MC_F64 126      /* 9 micro-panels of 14 rows: 504 KiB of A */
 #endif
 #ifndef FL_GEMM_NC_F64
 #define FL_GEMM_NC_F64 4080
 #endif
 #ifndef FL_GEMM_KC_F32
-#define FL_GEMM_KC_F32 384
+#define FL_GEMM_KC_F32 512
 #endif
 #ifndef FL_GEMM_MC_F32
-#define FL_GEMM_MC_F32 196
+#define FL_GEMM_MC_F32 126
 #endif
 #ifndef FL_GEMM_NC_F32
 #define FL_GEMM_NC_F32 4096

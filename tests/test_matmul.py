@@ -39,9 +39,9 @@ def test_small_edges(m, dtype, isa, rng):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-# around csrc/config.h's blocks: KC 320 (f64) / 384 (f32), MC 196, NC 4080 / 4096
-@pytest.mark.parametrize("mkn", [(195, 319, 17), (197, 321, 40), (196, 320, 33), (47, 383, 4081),
-                                 (385, 385, 70), (29, 384, 4097), (393, 255, 15)])
+# around csrc/config.h's blocks: KC 512, MC 126, NC 4080 (f64) / 4096 (f32)
+@pytest.mark.parametrize("mkn", [(125, 511, 17), (127, 513, 40), (126, 512, 33), (47, 511, 4081),
+                                 (253, 1025, 70), (29, 512, 4097), (393, 255, 15)])
 def test_block_edges(mkn, dtype, isa, rng):
     m, k, n = mkn
     A, B = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
@@ -154,7 +154,7 @@ def test_threads_share_packed_b_over_several_column_blocks(transposed_b, rng, th
     """Two threads share each packed block of B; C here spans two blocks of NC
     columns and two of KC, through a row-major B and a transposed one."""
     fastla.set_num_threads(2)
-    m, k, n = 4200, 401, 4100
+    m, k, n = 4200, 530, 4100
     A = rng.standard_normal((m, k)).astype(np.float32)
     B = rng.standard_normal((n, k)).astype(np.float32).T if transposed_b else \
         rng.standard_normal((k, n)).astype(np.float32)
