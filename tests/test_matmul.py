@@ -84,6 +84,26 @@ def test_out_overlapping_an_input_is_as_if_no_overlap(rng):
     np.testing.assert_allclose(A, expected, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("layout", ["disjoint rows", "shifted columns", "reversed", "interleaved"])
+def test_out_sharing_a_buffer_with_an_input(layout, rng):
+    """out in the same buffer as B: apart from it, overlapping it shifted or
+    reversed, or interleaved with it (the spans cross though no element is
+    shared). Every case gives A @ B as computed before the call."""
+    buf = rng.standard_normal((16, 24))  # small: C's rows are written while B's are read
+    A = rng.standard_normal((8, 8))
+    if layout == "disjoint rows":
+        B, out = buf[:8, :12], buf[8:16, :12]
+    elif layout == "shifted columns":
+        B, out = buf[:8, :12], buf[:8, 4:16]
+    elif layout == "reversed":
+        B, out = buf[:8, :12], buf[7::-1, 11::-1]
+    else:
+        B, out = buf[:8, 0:24:2], buf[:8, 1:24:2]
+    expected = A @ B
+    assert fastla.matmul(A, B, out=out) is out
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
 def test_out_errors():
     A, B = np.ones((3, 4)), np.ones((4, 5))
     with pytest.raises(ValueError, match=r"\(3, 6\).*\(3, 5\)"):

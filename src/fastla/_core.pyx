@@ -321,6 +321,59 @@ def gemm(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
     return run_gemm(A, B, out)
 
 
+cdef bint byte_range(cnp.ndarray x, char **lo, char **hi):
+    """The bytes [lo, hi) that x's elements span; False when x is empty."""
+    cdef char *start = <char *>cnp.PyArray_DATA(x)
+    cdef Py_ssize_t low = 0, high = 0, i, reach
+    for i in range(x.ndim):
+        if x.shape[i] == 0:
+            return False
+        reach = (x.shape[i] - 1) * x.strides[i]
+        if reach < 0:
+            low += reach
+        else:
+            high += reach
+    lo[0] = start + low
+    hi[0] = start + high + cnp.PyArray_ITEMSIZE(x)
+    return True
+
+
+cdef bint overlaps(cnp.ndarray x, cnp.ndarray y):
+    """Whether the byte spans of x and y meet (numpy.may_share_memory's test)."""
+    cdef char *xl
+    cdef char *xh
+    cdef char *yl
+    cdef char *yh
+    if not byte_range(x, &xl, &xh) or not byte_range(y, &yl, &yh):
+        return False
+    return xl < yh and yl < xh
+
+
+cdef bint plain_operand(cnp.ndarray x, int typenum):
+    """2-D, of the dtype typenum, native-endian, aligned, whole-element strides."""
+    cdef Py_ssize_t size = cnp.PyArray_ITEMSIZE(x)
+    return (x.ndim == 2 and cnp.PyArray_TYPE(x) == typenum and cnp.PyArray_ISNOTSWAPPED(x)
+            and cnp.PyArray_ISALIGNED(x) and x.strides[0] % size == 0 and x.strides[1] % size == 0)
+
+
+def gemm_into(cnp.ndarray A, cnp.ndarray B, cnp.ndarray out):
+    """out = A @ B and True when nothing needs converting or checking further: 2-D
+    operands and out of one float dtype, fitting shapes, out writeable and apart
+    from A and B in memory. Otherwise False, and nothing is written: the caller
+    takes its general path (conversions, clear errors, overlap through a copy)."""
+    cdef int typenum = cnp.PyArray_TYPE(out)
+    if typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_FLOAT:
+        return False
+    if not (plain_operand(A, typenum) and plain_operand(B, typenum) and plain_operand(out, typenum)):
+        return False
+    if A.shape[1] != B.shape[0] or out.shape[0] != A.shape[0] or out.shape[1] != B.shape[1]:
+        return False
+    if not cnp.PyArray_ISWRITEABLE(out) or overlaps(out, A) or overlaps(out, B):
+        return False
+    run_gemm(A, B, out)
+    return True
+
+
 def matmul2d(A, B):
     """A @ B for two 2-D arrays: the common case of fastla.matmul, with the
     least Python in the way (small products are dominated by call overhead)."""

@@ -15,6 +15,9 @@ def matmul(A, B, out=None):
     dtype; it may be a strided view, and is returned."""
     if out is None and type(A) is np.ndarray and type(B) is np.ndarray and A.ndim == 2 == B.ndim:
         return _core.matmul2d(A, B)  # the common case, with the least overhead
+    if (type(out) is np.ndarray and type(A) is np.ndarray and type(B) is np.ndarray
+            and _core.gemm_into(A, B, out)):
+        return out  # the common case with out=: 2-D, one dtype, no overlap
     a = _core.as_float_operand(A, "matmul", "A")
     b = _core.as_float_operand(B, "matmul", "B")
     if a.ndim not in (1, 2) or b.ndim not in (1, 2):
