@@ -32,6 +32,12 @@ typedef void (*fl_ukr_sup_f64)(ptrdiff_t k, const double *a, ptrdiff_t rsa, cons
 typedef void (*fl_ukr_sup_f32)(ptrdiff_t k, const float *a, ptrdiff_t rsa, const float *b,
                                float *c, ptrdiff_t ldc, int accumulate);
 
+/* The last mr < MR rows of a tile: row i of A at step l is a[i*ia + l*la]. */
+typedef void (*fl_ukr_rows_f64)(ptrdiff_t mr, ptrdiff_t k, const double *a, ptrdiff_t ia, ptrdiff_t la,
+                                const double *b, double *c, ptrdiff_t ldc, int accumulate);
+typedef void (*fl_ukr_rows_f32)(ptrdiff_t mr, ptrdiff_t k, const float *a, ptrdiff_t ia, ptrdiff_t la,
+                                const float *b, float *c, ptrdiff_t ldc, int accumulate);
+
 /* One ISA's kernels. Contiguous inputs only: the ISA-free callers handle strides. */
 typedef struct {
     const char *name;
@@ -60,6 +66,8 @@ typedef struct {
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;
     fl_ukr_sup_f32 ukr_sup_f32;
+    fl_ukr_rows_f64 ukr_rows_f64;
+    fl_ukr_rows_f32 ukr_rows_f32;
     int mr_f64, nr_f64, mr_f32, nr_f32;
 } fl_kernel_table;
 

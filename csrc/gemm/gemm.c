@@ -5,6 +5,7 @@
 #define FL_T double
 #define fl_ukr_t fl_ukr_f64
 #define fl_ukr_sup_t fl_ukr_sup_f64
+#define fl_ukr_rows_t fl_ukr_rows_f64
 #define FL_GEMM_KC FL_GEMM_KC_F64
 #define FL_GEMM_MC FL_GEMM_MC_F64
 #define FL_GEMM_NC FL_GEMM_NC_F64
@@ -13,6 +14,7 @@
 #undef FL_T
 #undef fl_ukr_t
 #undef fl_ukr_sup_t
+#undef fl_ukr_rows_t
 #undef FL_GEMM_KC
 #undef FL_GEMM_MC
 #undef FL_GEMM_NC
@@ -21,6 +23,7 @@
 #define FL_T float
 #define fl_ukr_t fl_ukr_f32
 #define fl_ukr_sup_t fl_ukr_sup_f32
+#define fl_ukr_rows_t fl_ukr_rows_f32
 #define FL_GEMM_KC FL_GEMM_KC_F32
 #define FL_GEMM_MC FL_GEMM_MC_F32
 #define FL_GEMM_NC FL_GEMM_NC_F32

@@ -15,13 +15,28 @@
  * is read once, in order, and dealt out to the panels. Filling one panel at a time
  * instead reads lines `stride` apart, a page apart for wide operands, which the
  * hardware prefetcher does not follow: that made packing a sixth of a 512^3 product. */
-static void FL_TYPED(pack_lines)(ptrdiff_t kc, ptrdiff_t n, const FL_T *src, ptrdiff_t stride, int W,
-                                 FL_T *dst)
+static inline void FL_TYPED(copy_piece)(FL_T *restrict d, const FL_T *restrict s, int W)
 {
-    const ptrdiff_t panels = (n + W - 1) / W;
+    for (int j = 0; j < W; j++) d[j] = s[j];
+}
+
+static void FL_TYPED(pack_lines)(ptrdiff_t kc, ptrdiff_t n, const FL_T *src, ptrdiff_t stride, int W,
+                                 FL_T *restrict dst)
+{
+    const ptrdiff_t panels = (n + W - 1) / W, full = n / W;
     for (ptrdiff_t l = 0; l < kc; l++) {
-        const FL_T *line = src + l * stride;
-        for (ptrdiff_t p = 0; p < panels; p++) {
+        const FL_T *restrict line = src + l * stride;
+        ptrdiff_t p = 0;
+        /* whole pieces: a copy of constant width for the tile widths in use, which
+         * the compiler turns into a few vector moves (a loop of run-time length
+         * cost more than the copy itself at 32 x 32) */
+        if (W == 8)
+            for (; p < full; p++) FL_TYPED(copy_piece)(dst + (p * kc + l) * 8, line + p * 8, 8);
+        else if (W == 16)
+            for (; p < full; p++) FL_TYPED(copy_piece)(dst + (p * kc + l) * 16, line + p * 16, 16);
+        else if (W == 32)
+            for (; p < full; p++) FL_TYPED(copy_piece)(dst + (p * kc + l) * 32, line + p * 32, 32);
+        for (; p < panels; p++) {
             FL_T *d = dst + (p * kc + l) * W;
             ptrdiff_t j0 = p * W, live = n - j0 < W ? n - j0 : W, j = 0;
             for (; j < live; j++) d[j] = line[j0 + j];
@@ -88,9 +103,9 @@ static void FL_TYPED(pack_a)(ptrdiff_t mc, ptrdiff_t kc, const FL_T *A, ptrdiff_
 }
 
 /* C(0:mc, 0:nc) (+)= A . packed B: loops 4 and 5. A is packed (Ap), or, when
- * Ad is not NULL, read in place for its full MR-row panels (rows rsa apart)
- * with only a last partial panel packed. Full tiles with unit column stride go
- * straight to C; edge tiles go through a small buffer. */
+ * Ad is not NULL, read in place (rows rsa apart). Tiles of NR columns with unit column
+ * stride go straight to C, a block's last rows through the rows kernel (tiles
+ * of 4, 2, 1 rows); tiles at the last columns go through a small buffer. */
 static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, const FL_T *Ap,
                                    const FL_T *Ad, ptrdiff_t rsa, const FL_T *Bp, FL_T *C,
                                    ptrdiff_t rsc, ptrdiff_t csc, int accumulate,
@@ -99,29 +114,31 @@ static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, con
     const int MR = K->FL_TYPED(mr), NR = K->FL_TYPED(nr);
     const fl_ukr_t ukr = K->FL_TYPED(ukr);
     const fl_ukr_sup_t sup = K->FL_TYPED(ukr_sup);
+    const fl_ukr_rows_t rows = K->FL_TYPED(ukr_rows);
     _Alignas(FL_ALIGN) FL_T tile[FL_MAX_MR * FL_MAX_NR];
     for (ptrdiff_t jr = 0; jr < nc; jr += NR) {           /* loop 4: jr over NR */
         ptrdiff_t nr = nc - jr < NR ? nc - jr : NR;
         for (ptrdiff_t ir = 0; ir < mc; ir += MR) {       /* loop 5: ir over MR */
             ptrdiff_t mr = mc - ir < MR ? mc - ir : MR;
             const FL_T *a = Ap + ir * kc, *b = Bp + jr * kc;
-            FL_T *c = C + ir * rsc + jr * csc;
-            int direct = Ad && mr == MR; /* full panels of A read in place */
-            if (mr == MR && nr == NR && csc == 1) {
-                if (direct)
-                    sup(kc, Ad + ir * rsa, rsa, b, c, rsc, accumulate);
-                else
-                    ukr(kc, a, b, c, rsc, accumulate);
-                continue;
-            }
-            if (direct)
-                sup(kc, Ad + ir * rsa, rsa, b, tile, NR, 0);
-            else
-                ukr(kc, a, b, tile, NR, 0);
+            int straight = nr == NR && csc == 1; /* the tile goes straight to C */
+            FL_T *c = straight ? C + ir * rsc + jr * csc : tile;
+            ptrdiff_t ldc = straight ? rsc : NR;
+            int acc = straight && accumulate;
+            if (Ad && mr == MR)
+                sup(kc, Ad + ir * rsa, rsa, b, c, ldc, acc);
+            else if (Ad)
+                rows(mr, kc, Ad + ir * rsa, rsa, 1, b, c, ldc, acc);
+            else if (mr == MR)
+                ukr(kc, a, b, c, ldc, acc);
+            else /* the last rows of a packed panel (zero-padded to MR) */
+                rows(mr, kc, a, 1, MR, b, c, ldc, acc);
+            if (straight) continue;
+            FL_T *cc = C + ir * rsc + jr * csc;
             for (ptrdiff_t i = 0; i < mr; i++)
                 for (ptrdiff_t j = 0; j < nr; j++) {
                     FL_T v = tile[i * NR + j];
-                    c[i * rsc + j * csc] = accumulate ? c[i * rsc + j * csc] + v : v;
+                    cc[i * rsc + j * csc] = accumulate ? cc[i * rsc + j * csc] + v : v;
                 }
         }
     }
@@ -172,7 +189,7 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
      * about as much as the arithmetic */
     const size_t per_line = FL_ALIGN / sizeof(FL_T);
     size_t b_len = ((size_t)(kc_max * nc_max) + per_line - 1) / per_line * per_line;
-    size_t bytes = sizeof(FL_T) * (b_len + (size_t)(kc_max * mc_max));
+    size_t bytes = sizeof(FL_T) * (b_len + (g->direct_a ? 0 : (size_t)(kc_max * mc_max)));
     _Alignas(FL_ALIGN) unsigned char on_stack[FL_GEMM_STACK_BYTES];
     FL_T *heap = bytes > sizeof on_stack ? fl_malloc(bytes) : NULL;
     if (bytes > sizeof on_stack && !heap) return FL_ENOMEM;
@@ -190,9 +207,7 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
                     return FL_EINTR;
                 }
                 const FL_T *a = g->A + ic * g->rsa + pc * g->csa;
-                ptrdiff_t packed_from = g->direct_a ? mc / MR * MR : 0;
-                FL_TYPED(pack_a)(mc - packed_from, kc, a + packed_from * g->rsa, g->rsa, g->csa, MR,
-                                 Ap + packed_from * kc);
+                if (!g->direct_a) FL_TYPED(pack_a)(mc, kc, a, g->rsa, g->csa, MR, Ap);
                 FL_TYPED(macro_kernel)(mc, nc, kc, Ap, g->direct_a ? a : NULL, g->rsa, Bp,
                                        g->C + ic * g->rsc + jc * g->csc, g->rsc, g->csc, pc > 0, K);
             }

@@ -17,13 +17,15 @@
 #define FL_UKR_PREFETCH_B 8 /* k steps ahead */
 #endif
 
-/* The tile, with row i of A at step l read from a[i*ia + l*la]: packed panels
- * pass the constants (1, MR), which the inlining turns into fixed offsets. */
-static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_t ia, ptrdiff_t la,
-                                            const FL_T *b, FL_T *c, ptrdiff_t ldc, int accumulate)
+/* The tile of MR rows (MR <= FL_UKR_MR, a constant at every call), with row i
+ * of A at step l read from a[i*ia + l*la]: packed panels pass the constants
+ * (1, FL_UKR_MR), which the inlining turns into fixed offsets. */
+static FL_ALWAYS_INLINE void FL_K(ukr_tile)(const int MR, ptrdiff_t k, const FL_T *a, ptrdiff_t ia,
+                                            ptrdiff_t la, const FL_T *b, FL_T *c, ptrdiff_t ldc,
+                                            int accumulate)
 {
     fl_v acc[FL_UKR_MR][FL_NV];
-    for (int i = 0; i < FL_UKR_MR; i++) {
+    for (int i = 0; i < MR; i++) {
         FL_PREFETCH(c + i * ldc);  /* C's rows arrive while the k loop runs */
         FL_PREFETCH(c + i * ldc + FL_UKR_NR - 1);
         for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VZERO();
@@ -37,7 +39,7 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_
         FL_PREFETCH(a + FL_UKR_PREFETCH_A * la);
         for (int v = 0; v < FL_NV; v++) FL_PREFETCH(b + FL_UKR_PREFETCH_B * FL_UKR_NR + v * FL_VLEN);
         for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
-        for (int i = 0; i < FL_UKR_MR; i++) {
+        for (int i = 0; i < MR; i++) {
             fl_v ai = FL_VSET1(a[i * ia]);
             for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
         }
@@ -45,7 +47,7 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_
         b += FL_UKR_NR;
     }
 
-    for (int i = 0; i < FL_UKR_MR; i++) {
+    for (int i = 0; i < MR; i++) {
         for (int v = 0; v < FL_NV; v++) {
             FL_T *cp = c + i * ldc + v * FL_VLEN;
             fl_v r = accumulate ? FL_VADD(acc[i][v], FL_VLOADU(cp)) : acc[i][v];
@@ -58,7 +60,7 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(ptrdiff_t k, const FL_T *a, ptrdiff_
 void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
                                                       FL_T *c, ptrdiff_t ldc, int accumulate)
 {
-    FL_K(ukr_tile)(k, a, 1, FL_UKR_MR, b, c, ldc, accumulate);
+    FL_K(ukr_tile)(FL_UKR_MR, k, a, 1, FL_UKR_MR, b, c, ldc, accumulate);
 }
 
 /* A read in place, row i at a + i*rsa (row-major): no packing of A, for
@@ -67,6 +69,21 @@ void FL_UKR_SUP_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_
                                                           const FL_T *b, FL_T *c, ptrdiff_t ldc,
                                                           int accumulate)
 {
-    FL_K(ukr_tile)(k, a, rsa, 1, b, c, ldc, accumulate);
+    FL_K(ukr_tile)(FL_UKR_MR, k, a, rsa, 1, b, c, ldc, accumulate);
+}
+
+/* The last mr < MR rows of a block (A read as in ukr_tile), in tiles of 4, 2 and
+ * 1 rows: computing a full MR-row tile for them would waste MR - mr rows of
+ * work, which at 32 x 32 (14 + 14 + 4 rows) was a quarter of the product. */
+void FL_UKR_ROWS_NAME(FL_TN, FL_ISA, FL_UKR_NR)(ptrdiff_t mr, ptrdiff_t k, const FL_T *a, ptrdiff_t ia,
+                                                ptrdiff_t la, const FL_T *b, FL_T *c, ptrdiff_t ldc,
+                                                int accumulate)
+{
+    for (; mr >= 4; mr -= 4, a += 4 * ia, c += 4 * ldc) FL_K(ukr_tile)(4, k, a, ia, la, b, c, ldc, accumulate);
+    if (mr >= 2) {
+        FL_K(ukr_tile)(2, k, a, ia, la, b, c, ldc, accumulate);
+        mr -= 2, a += 2 * ia, c += 2 * ldc;
+    }
+    if (mr == 1) FL_K(ukr_tile)(1, k, a, ia, la, b, c, ldc, accumulate);
 }
 #undef FL_NV

@@ -41,4 +41,6 @@ static __inline int fl_ctz(unsigned x)
 #define FL_UKR_NAME(t, isa, mr, nr) FL_UKR_NAME_(t, isa, mr, nr)
 #define FL_UKR_SUP_NAME_(t, isa, mr, nr) fl_gemm_ukernel_sup_##t##_##isa##_##mr##x##nr
 #define FL_UKR_SUP_NAME(t, isa, mr, nr) FL_UKR_SUP_NAME_(t, isa, mr, nr)
+#define FL_UKR_ROWS_NAME_(t, isa, nr) fl_gemm_ukernel_rows_##t##_##isa##_x##nr
+#define FL_UKR_ROWS_NAME(t, isa, nr) FL_UKR_ROWS_NAME_(t, isa, nr)
 #endif

@@ -29,7 +29,11 @@
     void FL_UKR_SUP_NAME(f64, isa, MR64, NR64)(ptrdiff_t, const double *, ptrdiff_t,         \
                                                const double *, double *, ptrdiff_t, int);    \
     void FL_UKR_SUP_NAME(f32, isa, MR32, NR32)(ptrdiff_t, const float *, ptrdiff_t,          \
-                                               const float *, float *, ptrdiff_t, int);
+                                               const float *, float *, ptrdiff_t, int);    \
+    void FL_UKR_ROWS_NAME(f64, isa, NR64)(ptrdiff_t, ptrdiff_t, const double *, ptrdiff_t,    \
+                                          ptrdiff_t, const double *, double *, ptrdiff_t, int); \
+    void FL_UKR_ROWS_NAME(f32, isa, NR32)(ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t,     \
+                                          ptrdiff_t, const float *, float *, ptrdiff_t, int);
 
 #define TABLE(isa, MR64, NR64, MR32, NR32)                                                   \
     {#isa, fl_dot_f64_##isa, fl_dot_f32_##isa, fl_sumsq_f64_##isa, fl_sumsq_f32_##isa,        \
@@ -37,7 +41,8 @@
      fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
      FL_UKR_NAME(f64, isa, MR64, NR64),          \
      FL_UKR_NAME(f32, isa, MR32, NR32), FL_UKR_SUP_NAME(f64, isa, MR64, NR64),                \
-     FL_UKR_SUP_NAME(f32, isa, MR32, NR32), MR64, NR64, MR32, NR32}
+     FL_UKR_SUP_NAME(f32, isa, MR32, NR32), FL_UKR_ROWS_NAME(f64, isa, NR64),                 \
+     FL_UKR_ROWS_NAME(f32, isa, NR32), MR64, NR64, MR32, NR32}
 
 DECLARE_ISA(generic, FL_GENERIC_MR_F64, FL_GENERIC_NR_F64, FL_GENERIC_MR_F32, FL_GENERIC_NR_F32)
 const fl_kernel_table fl_kernels_generic =
