@@ -341,6 +341,25 @@ def test_malformed_programs_are_refused_by_the_kernel():
         _core.px_run(img, None, mask_table_short, 2)
 
 
+@pytest.mark.parametrize("matrix", [
+    [[1.9, -0.7, 0.3, 0.0], [-1.2, 2.5, 0.1, 0.0], [0.4, 0.4, 0.4, 0.0]],  # no offsets: the add is left out
+    [[1.1, -0.2, 0.05, -40.0], [0.0, 1.0, 0.0, 300.0], [0.3, 0.59, 0.11, 0.5]],
+    [[3e38, 0.0, 0.0, 0.0], [-3e38, 0.0, 0.0, 0.0], [1e30, -1e30, 7.0, -1e9]],  # to +-inf and far past 255
+])
+def test_colour_matrix_stage_rounds_and_clamps_like_pillow(matrix, rng, isa):
+    """A matrix stage is Pillow's convert(matrix) on every path, sums far outside
+    0..255 included (each path clamps them in its own way). 133 pixels leave a
+    tail on every vector width."""
+    from fastla.apps.filters.program import Program
+
+    img = rng.integers(0, 256, (5, 133, 3), dtype=np.uint8)
+    img[0, :4] = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 255, 255]]
+    p = Program(5, 133)
+    out = p.matrix(p.input(), matrix)
+    ref = np.asarray(Image.fromarray(img).convert("RGB", tuple(np.float32(matrix).ravel().tolist())))
+    np.testing.assert_array_equal(p.run(img, out), ref)
+
+
 def test_two_colour_composite_is_a_mask_table(rng):
     """A composite of two colours through a mask compiles to one mask lookup table,
     equal to Image.composite of the two fills."""

@@ -34,8 +34,6 @@ typedef __m512 px_fv;
 #define px_fset _mm512_set1_ps
 #define px_fmul _mm512_mul_ps
 #define px_fadd _mm512_add_ps
-#define px_fmax _mm512_max_ps
-#define px_fmin _mm512_min_ps
 static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)));
@@ -44,9 +42,11 @@ static inline void px_istore8(uint8_t *p, __m512i i) /* i in 0..255: one byte ea
 {
     _mm_storeu_si128((__m128i *)p, _mm512_cvtepi32_epi8(i));
 }
-static inline void px_fstore8(uint8_t *p, px_fv v) /* v in 0..255: truncated to bytes */
+/* v truncated to a byte, clamped into 0..255 (NaN to 0): negatives are clamped
+ * in float, the rest saturate as unsigned in the narrowing itself */
+static inline void px_fstore8(uint8_t *p, px_fv v)
 {
-    px_istore8(p, _mm512_cvttps_epi32(v));
+    _mm_storeu_si128((__m128i *)p, _mm512_cvtusepi32_epi8(_mm512_cvttps_epi32(_mm512_max_ps(v, _mm512_setzero_ps()))));
 }
 #else
 typedef __m256i px_iv;
@@ -65,8 +65,6 @@ typedef __m256 px_fv;
 #define px_fset _mm256_set1_ps
 #define px_fmul _mm256_mul_ps
 #define px_fadd _mm256_add_ps
-#define px_fmax _mm256_max_ps
-#define px_fmin _mm256_min_ps
 static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
@@ -76,9 +74,11 @@ static inline void px_istore8(uint8_t *p, __m256i i)
     const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
     _mm_storel_epi64((__m128i *)p, _mm_packus_epi16(w, w));
 }
+/* v truncated to a byte, clamped into 0..255 (NaN to 0): values above 255 in
+ * float, negatives (and NaN, as INT_MIN) by the saturating packs */
 static inline void px_fstore8(uint8_t *p, px_fv v)
 {
-    px_istore8(p, _mm256_cvttps_epi32(v));
+    px_istore8(p, _mm256_cvttps_epi32(_mm256_min_ps(_mm256_set1_ps(255.0f), v)));
 }
 #endif
 
@@ -162,6 +162,34 @@ static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdi
 }
 #endif
 
+/* One output channel of a colour matrix before truncation, in Pillow's order:
+ * ((m0 x + m1 y) + m2 z) + m3, + 0.5. Adding an offset of 0 changes nothing, so
+ * the add is left out when every offset is 0 (offsets is a constant where inlined). */
+static inline px_fv px_matrix_row(const px_fv *M, int k, px_fv x, px_fv y, px_fv z, int offsets)
+{
+    px_fv v = px_fadd(px_fadd(px_fmul(M[4 * k], x), px_fmul(M[4 * k + 1], y)), px_fmul(M[4 * k + 2], z));
+    if (offsets) v = px_fadd(v, M[4 * k + 3]);
+    return px_fadd(v, px_fset(0.5f));
+}
+
+static inline ptrdiff_t px_matrix_loop(const px_fv *M, const uint8_t *r, const uint8_t *g, const uint8_t *b,
+                                       uint8_t *d0, uint8_t *d1, uint8_t *d2, ptrdiff_t n, int gray, int offsets)
+{
+    ptrdiff_t i = 0;
+    for (; i + PX_FW <= n; i += PX_FW) {
+        const px_fv x = px_fload8(r + i), y = px_fload8(g + i), z = px_fload8(b + i);
+        if (gray) {
+            const px_fv v = px_matrix_row(M, 0, x, y, z, offsets);
+            px_fstore8(d0 + i, v), px_fstore8(d1 + i, v), px_fstore8(d2 + i, v);
+            continue;
+        }
+        const px_fv v0 = px_matrix_row(M, 0, x, y, z, offsets), v1 = px_matrix_row(M, 1, x, y, z, offsets),
+                    v2 = px_matrix_row(M, 2, x, y, z, offsets);
+        px_fstore8(d0 + i, v0), px_fstore8(d1 + i, v1), px_fstore8(d2 + i, v2);
+    }
+    return i;
+}
+
 /* px_matrix's rounding (below) a vector of pixels at a time; returns how many
  * pixels it did. All three inputs are read before any output is written, so
  * an output may be an input. */
@@ -170,27 +198,81 @@ static ptrdiff_t px_matrix_vec(const float *m, const uint8_t *r, const uint8_t *
 {
     px_fv M[12];
     for (int k = 0; k < 12; k++) M[k] = px_fset(m[k]);
-    const px_fv zero = px_fset(0.0f), top = px_fset(255.0f), half = px_fset(0.5f);
-#define PX_ROW(k, x, y, z) \
-    px_fmin(px_fmax(px_fadd(px_fadd(px_fadd(px_fadd(px_fmul(M[4 * k], x), px_fmul(M[4 * k + 1], y)), \
-                                            px_fmul(M[4 * k + 2], z)), M[4 * k + 3]), half), zero), top)
+    const int offsets = m[3] != 0.0f || m[7] != 0.0f || m[11] != 0.0f;
+    if (gray) return offsets ? px_matrix_loop(M, r, g, b, d0, d1, d2, n, 1, 1) : px_matrix_loop(M, r, g, b, d0, d1, d2, n, 1, 0);
+    return offsets ? px_matrix_loop(M, r, g, b, d0, d1, d2, n, 0, 1) : px_matrix_loop(M, r, g, b, d0, d1, d2, n, 0, 0);
+}
+
+/* RGB bytes to planes, 32 pixels (96 bytes) at a time. Each 128-bit lane takes
+ * 16 pixels, 48 bytes in three pieces; byte shuffles pick each channel's bytes
+ * out of each piece (-128: none). Returns how many pixels it did. */
+#define Z -128
+#ifndef FL_PX_PREFETCH
+#define FL_PX_PREFETCH (3 * FL_PX_BLOCK) /* bytes ahead: the hardware prefetcher stops at page ends */
+#endif
+static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint8_t *b, ptrdiff_t n)
+{
+    static const int8_t pick[3][3][16] = { /* [channel][piece]: byte i of the plane's lane */
+        {{0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z}, {Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14, Z, Z, Z, Z, Z},
+         {Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 1, 4, 7, 10, 13}},
+        {{1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z}, {Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z},
+         {Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14}},
+        {{2, 5, 8, 11, 14, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z}, {Z, Z, Z, Z, Z, 1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z},
+         {Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15}}};
+    __m256i m[3][3];
+    for (int c = 0; c < 3; c++)
+        for (int k = 0; k < 3; k++) m[c][k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)pick[c][k]));
+    uint8_t *plane[3] = {r, g, b};
     ptrdiff_t i = 0;
-    if (gray) {
-        for (; i + PX_FW <= n; i += PX_FW) {
-            const px_fv x = px_fload8(r + i), y = px_fload8(g + i), z = px_fload8(b + i);
-            const px_fv v = PX_ROW(0, x, y, z);
-            px_fstore8(d0 + i, v), px_fstore8(d1 + i, v), px_fstore8(d2 + i, v);
+    for (; i + 32 <= n; i += 32) {
+        const uint8_t *q = p + 3 * i;
+        _mm_prefetch((const char *)(q + FL_PX_PREFETCH), _MM_HINT_T0); /* the next block, a piece at a time */
+        _mm_prefetch((const char *)(q + FL_PX_PREFETCH + 64), _MM_HINT_T0);
+        const __m256i x0 = _mm256_loadu_si256((const __m256i *)q), x1 = _mm256_loadu_si256((const __m256i *)(q + 32)),
+                      x2 = _mm256_loadu_si256((const __m256i *)(q + 64));
+        const __m256i piece[3] = {_mm256_permute2x128_si256(x0, x1, 0x30), _mm256_permute2x128_si256(x0, x2, 0x21),
+                                  _mm256_permute2x128_si256(x1, x2, 0x30)};
+        for (int c = 0; c < 3; c++) {
+            const __m256i v = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(piece[0], m[c][0]),
+                                                              _mm256_shuffle_epi8(piece[1], m[c][1])),
+                                              _mm256_shuffle_epi8(piece[2], m[c][2]));
+            _mm256_storeu_si256((__m256i *)(plane[c] + i), v);
         }
-        return i;
     }
-    for (; i + PX_FW <= n; i += PX_FW) {
-        const px_fv x = px_fload8(r + i), y = px_fload8(g + i), z = px_fload8(b + i);
-        const px_fv v0 = PX_ROW(0, x, y, z), v1 = PX_ROW(1, x, y, z), v2 = PX_ROW(2, x, y, z);
-        px_fstore8(d0 + i, v0), px_fstore8(d1 + i, v1), px_fstore8(d2 + i, v2);
-    }
-#undef PX_ROW
     return i;
 }
+
+/* Planes back to RGB bytes, 32 pixels at a time: the inverse shuffles. */
+static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n)
+{
+    static const int8_t put[3][3][16] = { /* [piece][channel]: where piece byte j comes from */
+        {{0, Z, Z, 1, Z, Z, 2, Z, Z, 3, Z, Z, 4, Z, Z, 5}, {Z, 0, Z, Z, 1, Z, Z, 2, Z, Z, 3, Z, Z, 4, Z, Z},
+         {Z, Z, 0, Z, Z, 1, Z, Z, 2, Z, Z, 3, Z, Z, 4, Z}},
+        {{Z, Z, 6, Z, Z, 7, Z, Z, 8, Z, Z, 9, Z, Z, 10, Z}, {5, Z, Z, 6, Z, Z, 7, Z, Z, 8, Z, Z, 9, Z, Z, 10},
+         {Z, 5, Z, Z, 6, Z, Z, 7, Z, Z, 8, Z, Z, 9, Z, Z}},
+        {{Z, 11, Z, Z, 12, Z, Z, 13, Z, Z, 14, Z, Z, 15, Z, Z}, {Z, Z, 11, Z, Z, 12, Z, Z, 13, Z, Z, 14, Z, Z, 15, Z},
+         {10, Z, Z, 11, Z, Z, 12, Z, Z, 13, Z, Z, 14, Z, Z, 15}}};
+    __m256i m[3][3];
+    for (int k = 0; k < 3; k++)
+        for (int c = 0; c < 3; c++) m[k][c] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)put[k][c]));
+    ptrdiff_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i x[3] = {_mm256_loadu_si256((const __m256i *)(r + i)), _mm256_loadu_si256((const __m256i *)(g + i)),
+                              _mm256_loadu_si256((const __m256i *)(b + i))};
+        __m256i piece[3];
+        for (int k = 0; k < 3; k++)
+            piece[k] = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(x[0], m[k][0]), _mm256_shuffle_epi8(x[1], m[k][1])),
+                                       _mm256_shuffle_epi8(x[2], m[k][2]));
+        uint8_t *q = p + 3 * i; /* lane 0 of the pieces is bytes 0..47, lane 1 bytes 48..95 */
+        const __m256i y0 = _mm256_permute2x128_si256(piece[0], piece[1], 0x20),
+                      y1 = _mm256_permute2x128_si256(piece[2], piece[0], 0x30),
+                      y2 = _mm256_permute2x128_si256(piece[1], piece[2], 0x31);
+        _mm256_storeu_si256((__m256i *)q, y0), _mm256_storeu_si256((__m256i *)(q + 32), y1);
+        _mm256_storeu_si256((__m256i *)(q + 64), y2);
+    }
+    return i;
+}
+#undef Z
 #else
 static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
 {
@@ -200,6 +282,18 @@ static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdi
 static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
 {
     (void)table, (void)a, (void)b, (void)d, (void)n;
+    return 0;
+}
+
+static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint8_t *b, ptrdiff_t n)
+{
+    (void)p, (void)r, (void)g, (void)b, (void)n;
+    return 0;
+}
+
+static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n)
+{
+    (void)r, (void)g, (void)b, (void)p, (void)n;
     return 0;
 }
 
@@ -449,7 +543,7 @@ static void px_load(uint8_t planes[3][FL_PX_BLOCK], const uint8_t *p, int c, ptr
 {
     uint8_t *r = planes[0], *g = planes[1], *b = planes[2];
     if (c == 3) {
-        for (ptrdiff_t i = 0; i < n; i++) r[i] = p[3 * i], g[i] = p[3 * i + 1], b[i] = p[3 * i + 2];
+        for (ptrdiff_t i = px_split_rgb_vec(p, r, g, b, n); i < n; i++) r[i] = p[3 * i], g[i] = p[3 * i + 1], b[i] = p[3 * i + 2];
     } else {
         for (ptrdiff_t i = 0; i < n; i++) r[i] = p[4 * i], g[i] = p[4 * i + 1], b[i] = p[4 * i + 2];
     }
@@ -481,7 +575,7 @@ static void px_block(const fl_px_job *J, fl_px_regs *R, ptrdiff_t y, ptrdiff_t x
         for (ptrdiff_t i = 0; i < n; i++)
             o[4 * i] = r[i], o[4 * i + 1] = g[i], o[4 * i + 2] = b[i], o[4 * i + 3] = in[4 * i + 3];
     } else {
-        for (ptrdiff_t i = 0; i < n; i++) o[3 * i] = r[i], o[3 * i + 1] = g[i], o[3 * i + 2] = b[i];
+        for (ptrdiff_t i = px_join_rgb_vec(r, g, b, o, n); i < n; i++) o[3 * i] = r[i], o[3 * i + 1] = g[i], o[3 * i + 2] = b[i];
     }
 }
 
