@@ -125,6 +125,18 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
     return ok;
 }
 
+/* Is register out written last by a colour matrix with three equal rows? */
+static int gray_output(const fl_px_op *ops, int nops, int out)
+{
+    for (int k = nops - 1; k >= 0; k--)
+        if (ops[k].op != FL_PX_RADIAL && ops[k].op != FL_PX_LINEAR && ops[k].dst == out) {
+            const float *m = ops[k].m;
+            return ops[k].op == FL_PX_MATRIX && memcmp(m, m + 4, 4 * sizeof(float)) == 0
+                   && memcmp(m, m + 8, 4 * sizeof(float)) == 0;
+        }
+    return 0;
+}
+
 static void px_task(void *ctx, int tid, int nt)
 {
     const fl_px_job *J = (const fl_px_job *)ctx;
@@ -166,7 +178,8 @@ int fl_px_run(ptrdiff_t h, ptrdiff_t w, int c, const uint8_t *src, ptrdiff_t rs,
         }
     }
     if (status == FL_OK) {
-        fl_px_job J = {h, w, rs, rs2, rd, c, c2, nops, out, src, src2, dst, ops, (const uint8_t *const *)tables};
+        fl_px_job J = {h, w, rs, rs2, rd, c, c2, nops, out, src, src2, dst, ops, (const uint8_t *const *)tables, 0};
+        J.gray_out = gray_output(ops, nops, out);
         int nt = nthreads > 0 ? nthreads : fl_threads_for((double)h * (double)w * (nops + 1), 1 << 16);
         if (nt > h) nt = (int)h;
         fl_parallel(px_task, &J, nt);

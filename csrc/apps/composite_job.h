@@ -16,6 +16,7 @@ typedef struct {
     /* per stage, built once a call: a non-separable blend with a solid colour as
      * a table of its result (hue: by saturation and luma of Cb; color: by luma) */
     const uint8_t *const *tables;
+    int gray_out; /* the output register's three planes are equal (a gray colour matrix wrote it) */
 } fl_px_job;
 
 /* The result of a non-separable blend before opacity (float32 like Pillow's ImageMath). */

@@ -242,8 +242,10 @@ static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint
     return i;
 }
 
-/* Planes back to RGB bytes, 32 pixels at a time: the inverse shuffles. */
-static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n)
+/* Planes back to RGB bytes, 32 pixels at a time: the inverse shuffles. When the
+ * three planes are known to be equal (gray), each piece is one shuffle of r. */
+static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n,
+                                 int gray)
 {
     static const int8_t put[3][3][16] = { /* [piece][channel]: where piece byte j comes from */
         {{0, Z, Z, 1, Z, Z, 2, Z, Z, 3, Z, Z, 4, Z, Z, 5}, {Z, 0, Z, Z, 1, Z, Z, 2, Z, Z, 3, Z, Z, 4, Z, Z},
@@ -255,14 +257,23 @@ static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8
     __m256i m[3][3];
     for (int k = 0; k < 3; k++)
         for (int c = 0; c < 3; c++) m[k][c] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)put[k][c]));
+    __m256i any[3]; /* piece k from one plane: the three channels' picks together (-128 is the least byte) */
+    for (int k = 0; k < 3; k++) any[k] = _mm256_max_epi8(m[k][0], _mm256_max_epi8(m[k][1], m[k][2]));
     ptrdiff_t i = 0;
     for (; i + 32 <= n; i += 32) {
-        const __m256i x[3] = {_mm256_loadu_si256((const __m256i *)(r + i)), _mm256_loadu_si256((const __m256i *)(g + i)),
-                              _mm256_loadu_si256((const __m256i *)(b + i))};
         __m256i piece[3];
-        for (int k = 0; k < 3; k++)
-            piece[k] = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(x[0], m[k][0]), _mm256_shuffle_epi8(x[1], m[k][1])),
-                                       _mm256_shuffle_epi8(x[2], m[k][2]));
+        if (gray) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(r + i));
+            for (int k = 0; k < 3; k++) piece[k] = _mm256_shuffle_epi8(x, any[k]);
+        } else {
+            const __m256i x[3] = {_mm256_loadu_si256((const __m256i *)(r + i)),
+                                  _mm256_loadu_si256((const __m256i *)(g + i)),
+                                  _mm256_loadu_si256((const __m256i *)(b + i))};
+            for (int k = 0; k < 3; k++)
+                piece[k] = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(x[0], m[k][0]),
+                                                           _mm256_shuffle_epi8(x[1], m[k][1])),
+                                           _mm256_shuffle_epi8(x[2], m[k][2]));
+        }
         uint8_t *q = p + 3 * i; /* lane 0 of the pieces is bytes 0..47, lane 1 bytes 48..95 */
         const __m256i y0 = _mm256_permute2x128_si256(piece[0], piece[1], 0x20),
                       y1 = _mm256_permute2x128_si256(piece[2], piece[0], 0x30),
@@ -291,9 +302,10 @@ static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint
     return 0;
 }
 
-static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n)
+static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8_t *b, uint8_t *p, ptrdiff_t n,
+                                 int gray)
 {
-    (void)r, (void)g, (void)b, (void)p, (void)n;
+    (void)r, (void)g, (void)b, (void)p, (void)n, (void)gray;
     return 0;
 }
 
@@ -575,7 +587,7 @@ static void px_block(const fl_px_job *J, fl_px_regs *R, ptrdiff_t y, ptrdiff_t x
         for (ptrdiff_t i = 0; i < n; i++)
             o[4 * i] = r[i], o[4 * i + 1] = g[i], o[4 * i + 2] = b[i], o[4 * i + 3] = in[4 * i + 3];
     } else {
-        for (ptrdiff_t i = px_join_rgb_vec(r, g, b, o, n); i < n; i++) o[3 * i] = r[i], o[3 * i + 1] = g[i], o[3 * i + 2] = b[i];
+        for (ptrdiff_t i = px_join_rgb_vec(r, g, b, o, n, J->gray_out); i < n; i++) o[3 * i] = r[i], o[3 * i + 1] = g[i], o[3 * i + 2] = b[i];
     }
 }
 
