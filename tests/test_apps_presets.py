@@ -348,13 +348,13 @@ def test_malformed_programs_are_refused_by_the_kernel():
 ])
 def test_colour_matrix_stage_rounds_and_clamps_like_pillow(matrix, rng, isa):
     """A matrix stage is Pillow's convert(matrix) on every path, sums far outside
-    0..255 included (each path clamps them in its own way). 133 pixels leave a
-    tail on every vector width."""
+    0..255 included (each path clamps them in its own way). 149 pixels = 2 x 64
+    + 16 + 5: every loop of every vector width runs."""
     from fastla.apps.filters.program import Program
 
-    img = rng.integers(0, 256, (5, 133, 3), dtype=np.uint8)
+    img = rng.integers(0, 256, (5, 149, 3), dtype=np.uint8)
     img[0, :4] = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 255, 255]]
-    p = Program(5, 133)
+    p = Program(5, 149)
     out = p.matrix(p.input(), matrix)
     ref = np.asarray(Image.fromarray(img).convert("RGB", tuple(np.float32(matrix).ravel().tolist())))
     np.testing.assert_array_equal(p.run(img, out), ref)
