@@ -360,6 +360,18 @@ def test_colour_matrix_stage_rounds_and_clamps_like_pillow(matrix, rng, isa):
     np.testing.assert_array_equal(p.run(img, out), ref)
 
 
+def test_compiled_presets_are_kept_per_size(rng):
+    """apply keeps each look's compiled stages per image size: a second call, or
+    another size (aden's linear mask depends on it), gives what compiling anew gives."""
+    from fastla.apps.filters.presets import _compiled, program
+
+    for shape in [(23, 41), (41, 23), (23, 41)]:
+        img = rng.integers(0, 256, shape + (3,), dtype=np.uint8)
+        p, out = program("aden", *shape)
+        np.testing.assert_array_equal(apply(img, "aden"), p.run(img, out))
+    assert _compiled.cache_info().hits >= 1
+
+
 def test_two_colour_composite_is_a_mask_table(rng):
     """A composite of two colours through a mask compiles to one mask lookup table,
     equal to Image.composite of the two fills."""

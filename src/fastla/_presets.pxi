@@ -14,7 +14,7 @@ cdef cnp.ndarray _pixels(object img, str name):
     return np.ascontiguousarray(img)
 
 
-def px_run(img, img2, list ops, int out):
+def px_run(img, img2, ops, int out):
     """The image after the program `ops` (tuples (op, dst, a, b, mask, mode, alpha,
     m, g, lut, lut2, color) as compiled by fastla.apps.filters.program); register
     `out` is the result, alpha is copied from img. img2 (or None) is register 1."""

@@ -205,11 +205,17 @@ class Program:
 
     # ---- running --------------------------------------------------------------
 
-    def run(self, img: np.ndarray, out: Value, img2: np.ndarray | None = None) -> np.ndarray:
+    def compile(self, out: Value) -> tuple[tuple, int]:
+        """The stages, and the register that holds out after them: what the C
+        kernel runs (out's pending table or colour written out first)."""
         reg = self.bytes_of(out)
         if reg == 0:  # nothing to do: an identity program still copies
             reg = self.bytes_of(Value(0, IDENTITY_LUT))
-        return _core.px_run(img, img2, self.ops, reg)
+        return tuple(self.ops), reg
+
+    def run(self, img: np.ndarray, out: Value, img2: np.ndarray | None = None) -> np.ndarray:
+        ops, reg = self.compile(out)
+        return _core.px_run(img, img2, ops, reg)
 
 
 @dataclass(frozen=True)
