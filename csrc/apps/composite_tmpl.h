@@ -34,6 +34,7 @@ typedef __m512 px_fv;
 #define px_fset _mm512_set1_ps
 #define px_fmul _mm512_mul_ps
 #define px_fadd _mm512_add_ps
+#define px_fsub _mm512_sub_ps
 static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)));
@@ -65,6 +66,7 @@ typedef __m256 px_fv;
 #define px_fset _mm256_set1_ps
 #define px_fmul _mm256_mul_ps
 #define px_fadd _mm256_add_ps
+#define px_fsub _mm256_sub_ps
 static inline px_fv px_fload8(const uint8_t *p)
 {
     return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
@@ -231,6 +233,87 @@ static ptrdiff_t px_matrix_vec(const float *m, const uint8_t *r, const uint8_t *
     return offsets ? px_matrix_loop(M, r, g, b, d0, d1, d2, n, 0, 1) : px_matrix_loop(M, r, g, b, d0, d1, d2, n, 0, 0);
 }
 
+/* Pillow's Image.blend, a + alpha (b - a) in float (a product, then a sum: no
+ * fused multiply-add, which would round once where Pillow rounds twice),
+ * truncated into 0..255. Returns how many pixels it did. */
+static ptrdiff_t px_mix_vec(float alpha, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    const px_fv w = px_fset(alpha);
+    ptrdiff_t i = 0;
+    for (; i + PX_FW <= n; i += PX_FW) {
+        const px_fv x = px_fload8(a + i), y = px_fload8(b + i);
+        px_fstore8(d + i, px_fadd(x, px_fmul(w, px_fsub(y, x))));
+    }
+    return i;
+}
+
+/* The blends of two images that are arithmetic (px_table2), in 16-bit lanes. */
+#if defined(FL_PX_AVX512)
+typedef __m512i px_wv;
+#define PX_WW 32 /* 16-bit lanes in a vector */
+static inline px_wv px_wload(const uint8_t *p) { return _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)p)); }
+static inline void px_wstore(uint8_t *p, px_wv v) { _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi16_epi8(v)); }
+#define px_wset _mm512_set1_epi16
+#define px_wadd _mm512_add_epi16
+#define px_wsub _mm512_sub_epi16
+#define px_wmullo _mm512_mullo_epi16
+#define px_wsrl _mm512_srli_epi16
+#define px_wsll _mm512_slli_epi16
+static inline px_wv px_wbelow128(px_wv s, px_wv lo, px_wv hi) /* s < 128 ? lo : hi */
+{
+    return _mm512_mask_blend_epi16(_mm512_cmplt_epu16_mask(s, _mm512_set1_epi16(128)), hi, lo);
+}
+#else
+typedef __m256i px_wv;
+#define PX_WW 16
+static inline px_wv px_wload(const uint8_t *p) { return _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)p)); }
+static inline void px_wstore(uint8_t *p, px_wv v)
+{
+    _mm_storeu_si128((__m128i *)p, _mm_packus_epi16(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+}
+#define px_wset _mm256_set1_epi16
+#define px_wadd _mm256_add_epi16
+#define px_wsub _mm256_sub_epi16
+#define px_wmullo _mm256_mullo_epi16
+#define px_wsrl _mm256_srli_epi16
+#define px_wsll _mm256_slli_epi16
+static inline px_wv px_wbelow128(px_wv s, px_wv lo, px_wv hi)
+{
+    return _mm256_blendv_epi8(hi, lo, _mm256_cmpgt_epi16(_mm256_set1_epi16(128), s));
+}
+#endif
+
+/* a b / 255 truncated, as px_mul: v = a b <= 65025, (v + 1 + (v >> 8)) >> 8 fits 16 bits */
+static inline px_wv px_wmul(px_wv a, px_wv b)
+{
+    const px_wv v = px_wmullo(a, b);
+    return px_wsrl(px_wadd(px_wadd(v, px_wset(1)), px_wsrl(v, 8)), 8);
+}
+
+static inline px_wv px_whard_light(px_wv b, px_wv s) /* px_hard_light */
+{
+    const px_wv s2 = px_wsll(s, 1), top = px_wset(255);
+    return px_wbelow128(s, px_wmul(b, s2), px_wsub(top, px_wmul(px_wsub(top, b), px_wsub(px_wset(510), s2))));
+}
+
+static ptrdiff_t px_blend_vec(int mode, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    const px_wv top = px_wset(255);
+    ptrdiff_t i = 0;
+    for (; i + PX_WW <= n; i += PX_WW) {
+        const px_wv x = px_wload(a + i), y = px_wload(b + i);
+        px_wv v;
+        switch (mode) {
+        case FL_PX_MULTIPLY: v = px_wmul(x, y); break;
+        case FL_PX_SCREEN: v = px_wsub(top, px_wmul(px_wsub(top, x), px_wsub(top, y))); break;
+        case FL_PX_OVERLAY: v = px_whard_light(y, x); break;
+        default: v = px_whard_light(x, y); break; /* FL_PX_HARD_LIGHT */
+        }
+        px_wstore(d + i, v);
+    }
+    return i;
+}
+
 /* RGB bytes to planes, 32 pixels (96 bytes) at a time. Each 128-bit lane takes
  * 16 pixels, 48 bytes in three pieces; byte shuffles pick each channel's bytes
  * out of each piece (-128: none). Returns how many pixels it did. */
@@ -321,6 +404,18 @@ static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdi
 static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
 {
     (void)table, (void)a, (void)b, (void)d, (void)n;
+    return 0;
+}
+
+static ptrdiff_t px_mix_vec(float alpha, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    (void)alpha, (void)a, (void)b, (void)d, (void)n;
+    return 0;
+}
+
+static ptrdiff_t px_blend_vec(int mode, const uint8_t *a, const uint8_t *b, uint8_t *d, ptrdiff_t n)
+{
+    (void)mode, (void)a, (void)b, (void)d, (void)n;
     return 0;
 }
 
@@ -452,7 +547,7 @@ static void px_mix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     for (int c = 0; c < 3; c++) {
         const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
         uint8_t *d = R->rgb[op->dst][c];
-        for (ptrdiff_t i = 0; i < n; i++) {
+        for (ptrdiff_t i = px_mix_vec(alpha, a, b, d, n); i < n; i++) {
             float v = (float)a[i] + alpha * (float)((int)b[i] - (int)a[i]);
             v = v < 0.0f ? 0.0f : v;
             v = v > 255.0f ? 255.0f : v;
@@ -489,18 +584,19 @@ static void px_table2(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     for (int c = 0; c < 3; c++) {
         const uint8_t *a = R->rgb[op->a][c], *b = R->rgb[op->b][c];
         uint8_t *d = R->rgb[op->dst][c];
+        const ptrdiff_t done = op->mode == FL_PX_TABLE ? 0 : px_blend_vec(op->mode, a, b, d, n);
         switch (op->mode) {
         case FL_PX_MULTIPLY:
-            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_mul(a[i], b[i]);
+            for (ptrdiff_t i = done; i < n; i++) d[i] = (uint8_t)px_mul(a[i], b[i]);
             break;
         case FL_PX_SCREEN:
-            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)(255 - px_mul(255 - a[i], 255 - b[i]));
+            for (ptrdiff_t i = done; i < n; i++) d[i] = (uint8_t)(255 - px_mul(255 - a[i], 255 - b[i]));
             break;
         case FL_PX_OVERLAY: /* HardLight(Cs, Cb) */
-            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(b[i], a[i]);
+            for (ptrdiff_t i = done; i < n; i++) d[i] = (uint8_t)px_hard_light(b[i], a[i]);
             break;
         case FL_PX_HARD_LIGHT:
-            for (ptrdiff_t i = 0; i < n; i++) d[i] = (uint8_t)px_hard_light(a[i], b[i]);
+            for (ptrdiff_t i = done; i < n; i++) d[i] = (uint8_t)px_hard_light(a[i], b[i]);
             break;
         default:
             if (px_same_bytes(b, n)) { /* one source byte: the blend is a 256-entry table of a */
