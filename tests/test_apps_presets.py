@@ -270,6 +270,38 @@ def test_gradients_match_pilgram():
         assert worst <= 2 and mean < 0.01  # masks in float32: a level off at a rare half
 
 
+def radial_mask_model(h, w, length, scale, center):
+    """pilgram's radial mask computed in float32 in the kernel's order of operations."""
+    f = np.float32
+    cx, cy = center
+    left, right, top, bottom = w * cx, w * (1 - cx), h * cy, h * (1 - cy)
+    radius = np.hypot(max(left, right), max(top, bottom))
+    base = max(scale - length, 0.001)
+    xstep, ystep = (right + left) / (w - 1), (bottom + top) / (h - 1)
+    A, B = f(255 * (1 + length / base)), f(255 / (radius * base))
+    yy = f((np.arange(h) * ystep - top) ** 2)[:, None]
+    xv = np.arange(w, dtype=f) * f(xstep) - f(left)
+    v = A - B * np.sqrt(xv * xv + yy)
+    return np.rint(np.clip(v, f(0), f(255))).astype(np.uint8)
+
+
+@pytest.mark.parametrize("length, scale, center", [
+    (0.0, 1.0, (0.5, 0.5)), (0.7, 1.5, (0.5, 0.5)), (0.2, 0.85, (0.4, 0.4)), (0.85, 1.0, (0.1, 0.9)),
+    (0.5, 0.5001, (0.5, 0.5)), (0.3, 0.6, (0.5, 0.5)),
+])
+def test_radial_mask_equals_its_float32_formula(length, scale, center):
+    """Blocks of a row wholly inside the 255 disc or outside the 0 one are filled
+    without computing distances: the mask must still be the formula's, pixel for
+    pixel (a 1500-pixel row is three blocks, some across the discs' edges)."""
+    from fastla.apps.filters.program import Program
+
+    h, w = 61, 1500
+    p = Program(h, w)
+    out = p.composite(p.solid((255, 255, 255)), p.solid((0, 0, 0)), p.radial_mask(length, scale, center))
+    mask = p.run(np.zeros((h, w, 3), np.uint8), out)[..., 0]
+    np.testing.assert_array_equal(mask, radial_mask_model(h, w, length, scale, center))
+
+
 # ---- bad input --------------------------------------------------------------------
 
 def test_unknown_preset_lists_the_names():

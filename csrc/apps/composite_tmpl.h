@@ -20,6 +20,10 @@ typedef struct {
     const uint8_t *column_of[3]; /* the table, or NULL */
     int column_b[3];
     uint8_t column[3][256];
+    /* per mask register, the radial stage it was last built for and that
+     * stage's squared distances where the mask is surely 255 and 0 (px_radial) */
+    const fl_px_op *radial_of[FL_PX_MASKS];
+    float radial_limit[FL_PX_MASKS][2];
 } fl_px_regs;
 
 /* The vector width of this build: FL_PX_AVX512 (set by composite_avx512.c) or
@@ -478,10 +482,34 @@ static void px_fill(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     for (int c = 0; c < 3; c++) memset(R->rgb[op->dst][c], op->color[c], (size_t)n);
 }
 
+/* The mask before rounding at a squared distance d2 from the centre, computed as
+ * px_radial computes it. It falls as d2 grows: every float operation in it is
+ * monotone. */
+static float px_radial_value(float A, float B, float d2) { return A - B * sqrtf(d2); }
+
+/* Squared distances up to which the mask is surely 255 (the value above 254.5)
+ * and from which it is surely 0 (below 0.5), checked with px_radial_value
+ * itself; -1 and +inf where there are none. */
+static void px_radial_limits(float A, float B, float limit[2])
+{
+    limit[0] = -1.0f, limit[1] = INFINITY;
+    if (A > 254.5f) {
+        const double d = (A - 254.5) / B;
+        float t = (float)(d * d);
+        for (int k = 0; k < 64 && t > 0.0f && !(px_radial_value(A, B, t) > 254.5f); k++) t *= 1.0f - 0x1p-16f;
+        if (px_radial_value(A, B, t) > 254.5f) limit[0] = t;
+    }
+    const double d = (A - 0.5) / B;
+    float t = (float)(d * d);
+    for (int k = 0; k < 64 && !(px_radial_value(A, B, t) < 0.5f); k++) t *= 1.0f + 0x1p-16f;
+    if (px_radial_value(A, B, t) < 0.5f) limit[1] = t;
+}
+
 /* pilgram's radial_gradient_mask: 255 (1 - (d / r - length) / (scale - length)),
  * d the distance to the centre and r to the farthest corner, clipped and rounded.
  * Computed in float (pilgram: float64), so a mask may differ by one level where
- * the exact value is within float rounding of a half. */
+ * the exact value is within float rounding of a half. A block of a row that lies
+ * wholly inside the 255 disc or outside the 0 one is filled without square roots. */
 static void px_radial(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n, ptrdiff_t y, ptrdiff_t x0, ptrdiff_t h,
                       ptrdiff_t w)
 {
@@ -502,6 +530,18 @@ static void px_radial(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n, ptrdiff_t 
     /* v = A - B d: the mask before clipping, d in pixels */
     const float A = (float)(255.0 * (1.0 + length / base)), B = (float)(255.0 / (radius * base));
     const float yy = (float)(yv * yv), xs = (float)xstep, xl = (float)left;
+    if (R->radial_of[op->mask] != op) {
+        px_radial_limits(A, B, R->radial_limit[op->mask]);
+        R->radial_of[op->mask] = op;
+    }
+    /* the block's squared distances lie in [lo, hi]: xv is monotone in x */
+    const float first = (float)(int)x0 * xs - xl, last = (float)((int)x0 + (int)n - 1) * xs - xl;
+    const float hi = (first * first > last * last ? first * first : last * last) + yy;
+    const float lo = first <= 0.0f && last >= 0.0f ? yy : (first * first < last * last ? first * first : last * last) + yy;
+    if (hi <= R->radial_limit[op->mask][0] || lo >= R->radial_limit[op->mask][1]) {
+        memset(d, hi <= R->radial_limit[op->mask][0] ? 255 : 0, (size_t)n);
+        return;
+    }
     float dist[FL_PX_BLOCK];
     for (int i = 0; i < (int)n; i++) { /* int index: converts to float in SIMD */
         const float xv = (float)((int)x0 + i) * xs - xl;
@@ -719,6 +759,7 @@ void FL_PX_ROWS(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi)
 {
     fl_px_regs R; /* about 26 KB: one per thread, on its stack */
     for (int c = 0; c < 3; c++) R.column_of[c] = NULL, R.column_b[c] = -1;
+    for (int k = 0; k < FL_PX_MASKS; k++) R.radial_of[k] = NULL;
     for (ptrdiff_t y = lo; y < hi; y++)                          /* loop: rows of this band */
         for (ptrdiff_t x0 = 0; x0 < J->w; x0 += FL_PX_BLOCK) /* loop: blocks of a row */
             px_block(J, &R, y, x0, J->w - x0 < FL_PX_BLOCK ? J->w - x0 : FL_PX_BLOCK);
