@@ -137,6 +137,20 @@ def test_convolve_2d_equals_fixed_point_reference_and_opencv(isa, rng, shape, ks
         assert np.abs(out.astype(int) - ref).max() <= 1
 
 
+@pytest.mark.parametrize("shape", [(5, 37), (17, 70)])
+def test_convolve_sparse_kernels_skip_zero_taps_exactly(isa, rng, shape):
+    """Pairs of zero taps are skipped, a zero row included: still the reference."""
+    img = random_image(rng, *shape)
+    diamond = np.array([[0, 0, -1, 0, 0], [0, -1, -2, -1, 0], [-1, -2, 17, -2, -1],
+                        [0, -1, -2, -1, 0], [0, 0, -1, 0, 0]], dtype=float)
+    ring = np.zeros((7, 7))
+    ring[0, :] = ring[-1, :] = 0.05
+    ring[3, 3] = 0.3
+    for k in (diamond, ring):
+        q, shift = fixed_point_kernel(k)
+        np.testing.assert_array_equal(F.convolve(img, k, method="2d"), correlate_fixed(img, q, shift))
+
+
 @pytest.mark.parametrize("channels", [1, 3, 4])
 def test_convolve_channels_and_alpha(isa, rng, channels):
     img = random_image(rng, 9, 41, c=channels)

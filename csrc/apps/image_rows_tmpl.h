@@ -7,7 +7,8 @@
  * one multiply-add of pairs (vpmaddwd) does two taps for a vector of outputs
  * into int32. Every instruction used works inside 128-bit lanes, so a vector is
  * IV_LANES independent lanes; the arithmetic is exactly that of the generic
- * loops, so the bytes are the same, and only full blocks are done here.
+ * loops, so the bytes are the same. Only full blocks are done here; the
+ * correlation rows end with a block moved back to overlap the one before it.
  *
  * IV_NAME(op)  the kernel's name            iv            the vector type
  * IV_LANES     128-bit lanes per vector      IV_FN         attributes of every function */
@@ -118,6 +119,12 @@ IV_FN ptrdiff_t IV_NAME(cmat4_rows)(ptrdiff_t rows, ptrdiff_t n, const uint8_t *
     return IV_NAME(cmat_rows)(rows, n, src, rs, dst, rd, q, 4);
 }
 
+/* Where the block of outputs starting at e runs, in a row of n >= 2 IV16: the
+ * last block is moved back to end at n, so it overlaps the one before it and
+ * computes some outputs twice (the same values), and no output is left to the
+ * scalar loops, which cost as much as the row's vector blocks put together. */
+#define IV_LAST_BLOCK(e, n) ((e) > (n) - 2 * IV16 ? (n) - 2 * IV16 : (e))
+
 /* int32 sums in unpack order -> int16 in order, after the shift. */
 #define IV_SHIFT_PACK(lo, hi, sh) IV_PACKS32(IV_SRA32(lo, sh), IV_SRA32(hi, sh))
 
@@ -127,6 +134,7 @@ IV_FN static inline void IV_NAME(row_taps)(const int16_t *row, int kw, ptrdiff_t
 {
     const int16_t *a = row, *b = row + step;
     for (int j = 0; j < kw; j += 2, a += 2 * step, b += 2 * step, qp++) { /* loop: pairs of taps */
+        if (*qp == 0) continue; /* two zero taps (sparse kernels like sharpen and emboss) */
         iv w = IV_SET1_32(*qp);
         iv a0 = IV_LOADU(a), b0 = IV_LOADU(b), a1 = IV_LOADU(a + IV16), b1 = IV_LOADU(b + IV16);
         acc[0] = IV_ADD32(acc[0], IV_MADD16(IV_UNPACKLO16(a0, b0), w));
@@ -142,13 +150,14 @@ IV_FN ptrdiff_t IV_NAME(conv_row)(ptrdiff_t n, int kh, const int16_t *const *row
     const int pairs = (kw + 1) / 2;
     const iv half = IV_SET1_32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
-    ptrdiff_t e = 0;
-    for (; e + 2 * IV16 <= n; e += 2 * IV16) { /* loop: a block of outputs */
+    if (n < 2 * IV16) return 0;
+    for (ptrdiff_t e = 0; e < n; e += 2 * IV16) { /* loop: a block of outputs */
+        e = IV_LAST_BLOCK(e, n);
         iv acc[4] = {half, half, half, half};
         for (int i = 0; i < kh; i++) IV_NAME(row_taps)(rows[i] + e, kw, step, qp + i * pairs, acc);
         IV_STORE_U8(out + e, IV_SHIFT_PACK(acc[0], acc[1], sh), IV_SHIFT_PACK(acc[2], acc[3], sh));
     }
-    return e;
+    return n;
 }
 
 IV_FN ptrdiff_t IV_NAME(hpass_row)(ptrdiff_t n, const int16_t *row, int kw, ptrdiff_t step,
@@ -156,14 +165,15 @@ IV_FN ptrdiff_t IV_NAME(hpass_row)(ptrdiff_t n, const int16_t *row, int kw, ptrd
 {
     const iv half = IV_SET1_32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
-    ptrdiff_t e = 0;
-    for (; e + 2 * IV16 <= n; e += 2 * IV16) { /* loop: a block of outputs */
+    if (n < 2 * IV16) return 0;
+    for (ptrdiff_t e = 0; e < n; e += 2 * IV16) { /* loop: a block of outputs */
+        e = IV_LAST_BLOCK(e, n);
         iv acc[4] = {half, half, half, half};
         IV_NAME(row_taps)(row + e, kw, step, qp, acc);
         IV_STOREU(out + e, IV_SHIFT_PACK(acc[0], acc[1], sh));
         IV_STOREU(out + e + IV16, IV_SHIFT_PACK(acc[2], acc[3], sh));
     }
-    return e;
+    return n;
 }
 
 IV_FN ptrdiff_t IV_NAME(vpass_row)(ptrdiff_t n, int kh, const int16_t *const *rows,
@@ -171,8 +181,9 @@ IV_FN ptrdiff_t IV_NAME(vpass_row)(ptrdiff_t n, int kh, const int16_t *const *ro
 {
     const iv half = IV_SET1_32(shift > 0 ? 1 << (shift - 1) : 0);
     const __m128i sh = _mm_cvtsi32_si128(shift);
-    ptrdiff_t e = 0;
-    for (; e + 2 * IV16 <= n; e += 2 * IV16) { /* loop: a block of outputs */
+    if (n < 2 * IV16) return 0;
+    for (ptrdiff_t e = 0; e < n; e += 2 * IV16) { /* loop: a block of outputs */
+        e = IV_LAST_BLOCK(e, n);
         iv acc[4] = {half, half, half, half};
         for (int i = 0; i < kh; i += 2) { /* loop: pairs of rows */
             const int16_t *a = rows[i] + e, *b = rows[i + 1] + e;
@@ -185,5 +196,5 @@ IV_FN ptrdiff_t IV_NAME(vpass_row)(ptrdiff_t n, int kh, const int16_t *const *ro
         }
         IV_STORE_U8(out + e, IV_SHIFT_PACK(acc[0], acc[1], sh), IV_SHIFT_PACK(acc[2], acc[3], sh));
     }
-    return e;
+    return n;
 }
