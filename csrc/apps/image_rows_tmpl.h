@@ -66,9 +66,15 @@ IV_FN static inline ptrdiff_t IV_NAME(cmat_rows)(ptrdiff_t rows, ptrdiff_t n, co
         bias[k] = IV_SET1_32(separate ? b : 0);
     }
     const iv zero = IV_ZERO(), one = IV_SET1_16(1);
-    const ptrdiff_t end = n - n % block;
+    /* Where the output does not overlap the input, a row's last block moves back
+     * to end at n (some pixels are computed twice, the same), so no pixel is left
+     * to the scalar loop. */
+    const uintptr_t s0 = (uintptr_t)src, d0 = (uintptr_t)dst;
+    const int apart = d0 + (uintptr_t)((rows - 1) * rd + n * C) <= s0 || s0 + (uintptr_t)((rows - 1) * rs + n * C) <= d0;
+    const ptrdiff_t end = apart ? n : n - n % block;
     for (ptrdiff_t y = 0; y < rows; y++, src += rs, dst += rd) /* loop: rows */
     for (ptrdiff_t x = 0; x < end; x += block) { /* loop: a block of pixels */
+        x = x > n - block ? n - block : x;
         const uint8_t *p = src + C * x;
         iv in[4];
         for (int v = 0; v < C; v++) in[v] = IV_LOAD_LANES(p + 16 * v, 16 * C);
