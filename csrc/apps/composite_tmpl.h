@@ -119,29 +119,34 @@ static ptrdiff_t px_table2_vec(const uint8_t *table, const uint8_t *a, const uin
 }
 
 #if defined(FL_PX_AVX512)
-/* 32 lookups at once: w holds bytes widened to 16 bits, t the table as 128 words
+/* 32 lookups at once: w holds bytes in 16-bit lanes, t the table as 128 words
  * (bytes 2j and 2j + 1 in word j). Two word permutes read 64 words each; the one
- * for w's bit 7 is kept, shifted down a byte for odd w. The low bytes are the
- * answers. Twice the speed of sixteen byte shuffles, which AVX-512BW also has. */
+ * for w's bit 7 is kept, shifted down a byte for odd w; the low bytes are the
+ * answers. The two bits are read as masks by shifting them into the sign bit
+ * (port 0), which leaves port 5 to the permutes. */
 static inline __m512i px_lut_words(const __m512i t[4], __m512i w)
 {
     const __m512i j = _mm512_srli_epi16(w, 1);
     const __m512i low = _mm512_permutex2var_epi16(t[0], j, t[1]), high = _mm512_permutex2var_epi16(t[2], j, t[3]);
-    const __m512i v = _mm512_mask_blend_epi16(_mm512_test_epi16_mask(w, _mm512_set1_epi16(128)), low, high);
-    return _mm512_mask_srli_epi16(v, _mm512_test_epi16_mask(w, _mm512_set1_epi16(1)), v, 8);
+    const __mmask32 upper = _mm512_movepi16_mask(_mm512_slli_epi16(w, 8)), odd = _mm512_movepi16_mask(_mm512_slli_epi16(w, 15));
+    const __m512i v = _mm512_mask_blend_epi16(upper, low, high);
+    return _mm512_mask_srli_epi16(v, odd, v, 8);
 }
 
+/* 64 bytes a step: the even bytes (masked) and the odd ones (shifted down) are
+ * already 16-bit lanes, so no widening or narrowing shuffles; the odd answers go
+ * back up by a shift and a byte blend. Twice the speed of widening each half. */
 static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
 {
     __m512i t[4];
     for (int k = 0; k < 4; k++) t[k] = _mm512_loadu_si512((const void *)(lut + 64 * k));
+    const __m512i low_byte = _mm512_set1_epi16(0xff);
     ptrdiff_t i = 0;
     for (; i + 64 <= n; i += 64) {
         const __m512i x = _mm512_loadu_si512((const void *)(a + i));
-        const __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(x));
-        const __m512i w1 = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(x, 1));
-        _mm256_storeu_si256((__m256i *)(d + i), _mm512_cvtepi16_epi8(px_lut_words(t, w0)));
-        _mm256_storeu_si256((__m256i *)(d + i + 32), _mm512_cvtepi16_epi8(px_lut_words(t, w1)));
+        const __m512i even = px_lut_words(t, _mm512_and_si512(x, low_byte));
+        const __m512i odd = px_lut_words(t, _mm512_srli_epi16(x, 8));
+        _mm512_storeu_si512((void *)(d + i), _mm512_mask_blend_epi8(0xAAAAAAAAAAAAAAAAull, even, _mm512_slli_epi16(odd, 8)));
     }
     for (; i < n; i++) d[i] = lut[a[i]];
 }
