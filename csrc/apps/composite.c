@@ -129,11 +129,8 @@ static int valid_op(const fl_px_op *op, unsigned *written, unsigned *masks)
 static int gray_output(const fl_px_op *ops, int nops, int out)
 {
     for (int k = nops - 1; k >= 0; k--)
-        if (ops[k].op != FL_PX_RADIAL && ops[k].op != FL_PX_LINEAR && ops[k].dst == out) {
-            const float *m = ops[k].m;
-            return ops[k].op == FL_PX_MATRIX && memcmp(m, m + 4, 4 * sizeof(float)) == 0
-                   && memcmp(m, m + 8, 4 * sizeof(float)) == 0;
-        }
+        if (ops[k].op != FL_PX_RADIAL && ops[k].op != FL_PX_LINEAR && ops[k].dst == out)
+            return ops[k].op == FL_PX_MATRIX && fl_px_gray_matrix(ops[k].m);
     return 0;
 }
 

@@ -1,9 +1,12 @@
 /* composite_job.h: what composite.c shares with its per-ISA builds of the stages
- * (composite_tmpl.h, compiled generic, AVX2 and AVX-512BW). Declarations only. */
+ * (composite_tmpl.h, compiled generic, AVX2 and AVX-512BW): declarations, and
+ * small inline helpers both sides use. */
 #ifndef FL_APPS_COMPOSITE_JOB_H
 #define FL_APPS_COMPOSITE_JOB_H
 
 #include "composite.h"
+
+#include <string.h>
 
 #define FL_PX_BLOCK 512
 
@@ -21,6 +24,13 @@ typedef struct {
 
 /* The result of a non-separable blend before opacity (float32 like Pillow's ImageMath). */
 void fl_px_nonsep_pixel(int mode, const int cb[3], const int cs[3], int lum_b, int lum_s, uint8_t out[3]);
+/* A colour matrix (3 x 4, row-major) whose three rows are equal: its three
+ * output planes are the same bytes. */
+static inline int fl_px_gray_matrix(const float *m)
+{
+    return memcmp(m, m + 4, 4 * sizeof(float)) == 0 && memcmp(m, m + 8, 4 * sizeof(float)) == 0;
+}
+
 /* Pillow's RGB -> L conversion (ITU-R 601-2 luma in 16-bit fixed point). */
 static inline int fl_px_luma(int r, int g, int b) { return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16; }
 

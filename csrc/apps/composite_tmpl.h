@@ -463,7 +463,7 @@ static void px_matrix(const fl_px_op *op, fl_px_regs *R, ptrdiff_t n)
     const float *m = op->m;
     const uint8_t *r = R->rgb[op->a][0], *g = R->rgb[op->a][1], *b = R->rgb[op->a][2];
     uint8_t *d0 = R->rgb[op->dst][0], *d1 = R->rgb[op->dst][1], *d2 = R->rgb[op->dst][2];
-    const int gray = memcmp(m, m + 4, 4 * sizeof(float)) == 0 && memcmp(m, m + 8, 4 * sizeof(float)) == 0;
+    const int gray = fl_px_gray_matrix(m);
     for (ptrdiff_t i = px_matrix_vec(m, r, g, b, d0, d1, d2, n, gray); i < n; i++) {
         const float x = (float)r[i], y = (float)g[i], z = (float)b[i];
         uint8_t out[3];
