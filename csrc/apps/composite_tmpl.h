@@ -135,7 +135,8 @@ static inline __m512i px_lut_words(const __m512i t[4], __m512i w)
 
 /* 64 bytes a step: the even bytes (masked) and the odd ones (shifted down) are
  * already 16-bit lanes, so no widening or narrowing shuffles; the odd answers go
- * back up by a shift and a byte blend. Twice the speed of widening each half. */
+ * back up by a shift and a byte blend (eight table stages: 0.93 of the time of
+ * widening each half). */
 static void px_lut_plane(const uint8_t *lut, const uint8_t *a, uint8_t *d, ptrdiff_t n)
 {
     __m512i t[4];
