@@ -62,6 +62,14 @@ typedef struct {
     /* x <- c x - s y, y <- s x + c y (contiguous) */
     void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
     void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);
+    /* g = (a.b, a.c, a.d, b.c, b.d, c.d) in double, and four rotations of a 2 x 2
+     * tile of column pairs in one pass (eigen/jacobi_kernel.h) */
+    void (*gram4_f64)(ptrdiff_t n, const double *a, const double *b, const double *c, const double *d,
+                      double *g);
+    void (*gram4_f32)(ptrdiff_t n, const float *a, const float *b, const float *c, const float *d, double *g);
+    void (*rot4_f64)(ptrdiff_t n, double *p1, double *p2, double *q1, double *q2, const double *c,
+                     const double *s);
+    void (*rot4_f32)(ptrdiff_t n, float *p1, float *p2, float *q1, float *q2, const float *c, const float *s);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;
@@ -106,6 +114,13 @@ typedef struct {
 void fl_chunks_init(fl_chunks *w, ptrdiff_t n, ptrdiff_t size);
 /* Claims a chunk: 1 and its range, or 0 when all are taken. */
 int fl_chunks_next(fl_chunks *w, ptrdiff_t *lo, ptrdiff_t *hi);
+
+/* C += A B, with fl_gemm's arguments (strides; the default threads): for
+ * updates such as C -= V (T V^T C), with the minus taken into the small factor */
+int fl_gemm_add_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *A, ptrdiff_t rsa, ptrdiff_t csa,
+                    const double *B, ptrdiff_t rsb, ptrdiff_t csb, double *C, ptrdiff_t rsc, ptrdiff_t csc);
+int fl_gemm_add_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *A, ptrdiff_t rsa, ptrdiff_t csa,
+                    const float *B, ptrdiff_t rsb, ptrdiff_t csb, float *C, ptrdiff_t rsc, ptrdiff_t csc);
 
 /* The slice [*lo, *hi) of n items for task tid of nt, in multiples of `unit`. */
 void fl_split(ptrdiff_t n, ptrdiff_t unit, int tid, int nt, ptrdiff_t *lo, ptrdiff_t *hi);

@@ -21,7 +21,9 @@ from fastla import _core
 EPS = {np.float32: float(np.finfo(np.float32).eps), np.float64: float(np.finfo(np.float64).eps)}
 EPS64 = EPS[np.float64]
 THRESHOLD = 50  # LAPACK's test ratios; a correct SVD stays near 1 to 10 here
-SHAPES = [(1, 1), (5, 3), (3, 5), (40, 40), (130, 70), (70, 130)]
+# (160, 70) and (70, 160): tall enough (m >= 2n) for an unpivoted blocked QR
+# before the pivoted one, when the rows are of like size
+SHAPES = [(1, 1), (5, 3), (3, 5), (40, 40), (130, 70), (70, 130), (160, 70), (70, 160)]
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -285,6 +287,38 @@ def test_svd_relative_accuracy_graded_n64(order, rng):
     for A in (d[:, None] * H, H * d):  # rows graded, then columns graded
         for rel in worst_relative_errors(A, ref):
             assert rel <= REL_C * n * EPS64, f"worst relative error {rel:.3g}"
+
+
+@pytest.mark.parametrize("m", [128, 256])
+@pytest.mark.parametrize("order", ["increasing", "shuffled"])
+def test_svd_relative_accuracy_tall_graded_columns(m, order, rng):
+    """A tall A = H D, H the first 64 columns of a Hadamard matrix (entries +-1, so
+    every row is as large as every other) and D from 1 to 1e-20: the case where an
+    unpivoted blocked QR comes first. It is backward stable column by column, so
+    the small columns keep their digits: s = sqrt(m) |d| exactly."""
+    n = 64
+    H = np.ones((1, 1))
+    while len(H) < m:
+        H = np.block([[H, H], [H, -H]])
+    H = H[:, :n] * rng.choice([-1.0, 1.0], n)
+    assert np.array_equal(H.T @ H, m * np.eye(n))
+    d = grading(rng, n, order)
+    ref = np.sort(np.sqrt(m) * d)[::-1]
+    for rel in worst_relative_errors(H * d, ref):
+        assert rel <= REL_C * n * EPS64, f"worst relative error {rel:.3g}"
+
+
+@pytest.mark.parametrize("order", ["decreasing", "increasing", "shuffled"])
+def test_svd_relative_accuracy_tall_graded_rows(order, rng):
+    """A tall A = D B (24 x 8, rows graded 1 to 1e-20): rows far from alike, so one
+    pivoted QR after sorting the rows, as for square ones."""
+    m, n = 24, 8
+    B = np.linalg.qr(rng.standard_normal((m, n)))[0] * rng.uniform(1, 3, n)
+    A = grading(rng, m, order)[:, None] * B
+    ref = mpmath_singular_values(A)
+    bound = REL_C * n * EPS64 * np.linalg.cond(B)
+    for rel in worst_relative_errors(A, ref):
+        assert rel <= bound, f"worst relative error {rel:.3g} > {bound:.3g}"
 
 
 @pytest.mark.parametrize("n", [8, 12])

@@ -147,11 +147,12 @@ static void FL_TYPED(macro_kernel)(ptrdiff_t mc, ptrdiff_t nc, ptrdiff_t kc, con
 /* Small products: packing does not pay; C rows are built from rows of B. */
 static void FL_TYPED(gemm_small)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A,
                                  ptrdiff_t rsa, ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb,
-                                 ptrdiff_t csb, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc)
+                                 ptrdiff_t csb, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc, int accumulate)
 {
     for (ptrdiff_t i = 0; i < m; i++) {
         FL_T *c = C + i * rsc;
-        for (ptrdiff_t j = 0; j < n; j++) c[j * csc] = 0;
+        if (!accumulate)
+            for (ptrdiff_t j = 0; j < n; j++) c[j * csc] = 0;
         for (ptrdiff_t l = 0; l < k; l++) {
             FL_T a = A[i * rsa + l * csa];
             const FL_T *b = B + l * rsb;
@@ -170,6 +171,7 @@ typedef struct {
     ptrdiff_t rsa, csa, rsb, csb, rsc, csc;
     int split_rows; /* threads take row ranges of C, else column ranges */
     int direct_a;   /* A row-major and the product small: A is read in place */
+    int accumulate; /* C += A B, else C = A B */
     const fl_kernel_table *K; /* taken once per call: every thread uses the same tiles */
     int status[FL_MAX_THREADS];
 } FL_TYPED(gemm_job);
@@ -209,7 +211,8 @@ static int FL_TYPED(gemm_blocked)(const FL_TYPED(gemm_job) *g, ptrdiff_t i0, ptr
                 const FL_T *a = g->A + ic * g->rsa + pc * g->csa;
                 if (!g->direct_a) FL_TYPED(pack_a)(mc, kc, a, g->rsa, g->csa, MR, Ap);
                 FL_TYPED(macro_kernel)(mc, nc, kc, Ap, g->direct_a ? a : NULL, g->rsa, Bp,
-                                       g->C + ic * g->rsc + jc * g->csc, g->rsc, g->csc, pc > 0, K);
+                                       g->C + ic * g->rsc + jc * g->csc, g->rsc, g->csc,
+                                       pc > 0 || g->accumulate, K);
             }
         }
     }
@@ -272,7 +275,7 @@ static void FL_TYPED(rows_task)(void *ctx, int tid, int nt)
         }
         FL_TYPED(pack_a)(mc, s->kc, g->A + ic * g->rsa + s->pc * g->csa, g->rsa, g->csa, MR, Ap);
         FL_TYPED(macro_kernel)(mc, s->nc, s->kc, Ap, NULL, g->rsa, s->Bp, g->C + ic * g->rsc + s->jc * g->csc,
-                               g->rsc, g->csc, s->pc > 0, g->K);
+                               g->rsc, g->csc, s->pc > 0 || g->accumulate, g->K);
     }
 }
 
@@ -303,21 +306,26 @@ static int FL_TYPED(gemm_shared_b)(FL_TYPED(gemm_job) *g, int nt)
     return st;
 }
 
-int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa,
-                      ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C,
-                      ptrdiff_t rsc, ptrdiff_t csc, int nthreads)
+static int FL_TYPED(gemm_run)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
+                              const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc,
+                              int nthreads, int accumulate)
 {
     if (m < 0 || n < 0 || k < 0) return FL_EINVAL;
     if (m == 0 || n == 0) return FL_OK;
+    /* A column-major C as C^T = B^T A^T: its rows have unit stride, so its
+     * tiles go straight to C instead of through a buffer and a strided copy */
+    if (csc != 1 && rsc == 1)
+        return FL_TYPED(gemm_run)(n, m, k, B, csb, rsb, A, csa, rsa, C, csc, 1, nthreads, accumulate);
     double work = (double)m * (double)n * (double)k;
     if (k == 0 || work < FL_GEMM_SMALL) {
-        FL_TYPED(gemm_small)(m, n, k, A, rsa, csa, B, rsb, csb, C, rsc, csc);
+        FL_TYPED(gemm_small)(m, n, k, A, rsa, csa, B, rsb, csb, C, rsc, csc, accumulate);
         return FL_OK;
     }
     FL_TYPED(gemm_job) g;
     g.m = m, g.n = n, g.k = k;
     g.A = A, g.B = B, g.C = C;
     g.rsa = rsa, g.csa = csa, g.rsb = rsb, g.csb = csb, g.rsc = rsc, g.csc = csc;
+    g.accumulate = accumulate;
     int nt = fl_threads_for(work, FL_GEMM_GRAIN);
     if (nthreads > 0 && nthreads < nt) nt = nthreads;
     g.split_rows = m >= n;
@@ -334,4 +342,18 @@ int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrd
     for (int t = 0; t < nt; t++)
         if (g.status[t] != FL_OK) return g.status[t];
     return FL_OK;
+}
+
+int FL_TYPED(fl_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa,
+                      ptrdiff_t csa, const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C,
+                      ptrdiff_t rsc, ptrdiff_t csc, int nthreads)
+{
+    return FL_TYPED(gemm_run)(m, n, k, A, rsa, csa, B, rsb, csb, C, rsc, csc, nthreads, 0);
+}
+
+/* C += A B (internal.h) */
+int FL_TYPED(fl_gemm_add)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
+                          const FL_T *B, ptrdiff_t rsb, ptrdiff_t csb, FL_T *C, ptrdiff_t rsc, ptrdiff_t csc)
+{
+    return FL_TYPED(gemm_run)(m, n, k, A, rsa, csa, B, rsb, csb, C, rsc, csc, 0, 1);
 }

@@ -5,10 +5,15 @@
  *   1. rows sorted by decreasing size, then A P = Q R by Householder QR with
  *      column pivoting (qr_tmpl.h): both make R accurate row by row and
  *      column by column, so graded matrices D B and B D keep their small
- *      singular values;
+ *      singular values. A tall A (m >= 2n) whose rows are all of like size
+ *      is first reduced to n x n by a blocked QR without pivoting, A = Q1 R1,
+ *      then R1 P = Q2 R2: the same P and R, with the bulk of the work in the
+ *      GEMM (2000 x 200: the pivoted QR took a third of the time);
  *   2. one-sided Jacobi on Y = R^T: pairs of columns are rotated until all are
  *      orthogonal, Y J = U' S. The columns of R^T are already close to
- *      orthogonal after pivoting, so few sweeps are needed;
+ *      orthogonal after pivoting, so few sweeps are needed. The pairs go in
+ *      2 x 2 tiles (rotate_tile): one pass for their dot products, one for
+ *      their four rotations, and two independent chains of scalar work;
  *   3. A = (Q J) S (P U')^T: U = Q J (one GEMM), V = P U'.
  *
  * A pair (p, q) is rotated while |y_p . y_q| > tol |y_p| |y_q|, tol = sqrt(n) eps:
@@ -53,47 +58,166 @@ static double FL_TYPED(negligible_sumsq)(void)
     return fmax(t * t, DBL_MIN / DBL_EPSILON);
 }
 
+#ifndef FL_JACOBI_ANGLE
+#define FL_JACOBI_ANGLE
+/* The rotation of a column pair (p, q) with squared lengths ap, aq and dot
+ * product dot, if it is due: |dot| > tol |y_p| |y_q| and neither column is
+ * negligible. Its tangent t is the smaller root of t^2 + 2 zeta t - 1 = 0,
+ * zeta = (aq - ap) / (2 dot); with d = aq - ap, e = 2 dot, r = sqrt(d^2 + e^2):
+ *   t = sign(d) e / (|d| + r),   c = (|d| + r) / w,   s = sign(d) e / w,
+ *   w = sqrt(2 r (r + |d|))     (c = 1 / sqrt(1 + t^2), s = t c),
+ * a shorter chain of divisions and square roots than through zeta (the old
+ * route serves where d^2 or e^2 could overflow or underflow). The squared
+ * lengths become ap - t dot and aq + t dot (Rutishauser): *tdot = t dot. */
+static int fl_jacobi_angle(double ap, double aq, double dot, double tol, double tiny2, double *c, double *s,
+                           double *tdot)
+{
+    if (aq <= tiny2 || ap <= tiny2 || fabs(dot) <= tol * sqrt(ap) * sqrt(aq)) return 0;
+    double d = aq - ap, e = 2.0 * dot, big = fmax(fabs(d), fabs(e)), t;
+    if (big > 1e-140 && big < 1e140) {
+        double r = sqrt(d * d + e * e), ad = fabs(d), se = d >= 0 ? e : -e;
+        double w = sqrt(2.0 * r * (r + ad));
+        t = se / (ad + r);
+        *c = (ad + r) / w;
+        *s = se / w;
+    } else {
+        double zeta = d / e;
+        t = fabs(zeta) > 1e150 ? 0.5 / zeta : (zeta >= 0 ? 1.0 : -1.0) / (fabs(zeta) + sqrt(1.0 + zeta * zeta));
+        *c = 1.0 / sqrt(1.0 + t * t);
+        *s = t * *c;
+    }
+    *tdot = t * dot;
+    return 1;
+}
+#endif
+
+/* The state of one run of one-sided Jacobi: Y (rows x n) and J (n x n, or
+ * NULL), column-major; a[i] = |y_i|^2 kept current. */
+typedef struct {
+    ptrdiff_t rows, n;
+    FL_T *Y, *J;
+    double *a, tol, tiny2;
+    const fl_kernel_table *K;
+} FL_TYPED(jacobi_run);
+
+/* The new squared lengths of p and q after a rotation: refreshed from the column
+ * where the update has cancelled (the shorter column loses |t dot|). */
+static void FL_TYPED(update_lengths)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q, double tdot)
+{
+    double ap = R->a[p], aq = R->a[q];
+    R->a[p] = ap - tdot;
+    R->a[q] = aq + tdot;
+    if (R->a[p] < 0.05 * ap) R->a[p] = R->K->FL_TYPED(sumsq)(R->rows, R->Y + p * R->rows);
+    if (R->a[q] < 0.05 * aq) R->a[q] = R->K->FL_TYPED(sumsq)(R->rows, R->Y + q * R->rows);
+}
+
+/* One pair (p, q): its dot product, and the rotation if due. Returns 1 if rotated. */
+static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
+{
+    const ptrdiff_t rows = R->rows, n = R->n;
+    double c, s, tdot;
+    if (R->a[p] <= R->tiny2 || R->a[q] <= R->tiny2) return 0;
+    double dot = FL_TYPED(dot_double)(rows, R->Y + p * rows, R->Y + q * rows, R->K);
+    if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &c, &s, &tdot)) return 0;
+    R->K->FL_TYPED(rot)(rows, R->Y + p * rows, R->Y + q * rows, (FL_T)c, (FL_T)s);
+    if (R->J) R->K->FL_TYPED(rot)(n, R->J + p * n, R->J + q * n, (FL_T)c, (FL_T)s);
+    FL_TYPED(update_lengths)(R, p, q, tdot);
+    return 1;
+}
+
+/* The four pairs between rows p1, p2 and columns q1, q2, as a tile: (p1, q1) and
+ * (p2, q2) first, which are independent, then (p1, q2) and (p2, q1). The six dot
+ * products come from one pass (gram4); the second step's two follow from them
+ * through the first step's rotations, e.g. with y' = c y - s x for a row and
+ * x' = s y + c x for a column,
+ *   p1' . q2' = cA sB (p1.p2) + cA cB (p1.q2) - sA sB (q1.p2) - sA cB (q1.q2),
+ * and all four rotations are applied in one pass (rot4). Their scalar work
+ * comes in two independent chains. Returns the number of rotations. */
+static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p1, ptrdiff_t p2, ptrdiff_t q1,
+                                 ptrdiff_t q2)
+{
+    const ptrdiff_t rows = R->rows, n = R->n;
+    double *a = R->a, g[6], c[4] = {1, 1, 1, 1}, s[4] = {0, 0, 0, 0}, tdot[4];
+    const double tiny2 = R->tiny2;
+    if (a[p1] <= tiny2 || a[p2] <= tiny2 || a[q1] <= tiny2 || a[q2] <= tiny2)
+        return FL_TYPED(rotate_pair)(R, p1, q1) + FL_TYPED(rotate_pair)(R, p2, q2) +
+               FL_TYPED(rotate_pair)(R, p1, q2) + FL_TYPED(rotate_pair)(R, p2, q1);
+    FL_T *y1 = R->Y + p1 * rows, *y2 = R->Y + p2 * rows, *x1 = R->Y + q1 * rows, *x2 = R->Y + q2 * rows;
+    R->K->FL_TYPED(gram4)(rows, y1, y2, x1, x2, g); /* p1.p2, p1.q1, p1.q2, p2.q1, p2.q2, q1.q2 */
+    const double a0[4] = {a[p1], a[p2], a[q1], a[q2]};
+    int rotA = fl_jacobi_angle(a[p1], a[q1], g[1], R->tol, tiny2, &c[0], &s[0], &tdot[0]);
+    int rotB = fl_jacobi_angle(a[p2], a[q2], g[4], R->tol, tiny2, &c[1], &s[1], &tdot[1]);
+    if (rotA) a[p1] -= tdot[0], a[q1] += tdot[0];
+    if (rotB) a[p2] -= tdot[1], a[q2] += tdot[1];
+    if (a[p1] < 0.05 * a0[0] || a[p2] < 0.05 * a0[1] || a[q1] < 0.05 * a0[2] || a[q2] < 0.05 * a0[3]) {
+        /* a length has cancelled: apply the first step, refresh, and take the
+         * second step's pairs one by one (with fresh dot products) */
+        R->K->FL_TYPED(rot4)(rows, y1, y2, x1, x2, (FL_T[]){(FL_T)c[0], (FL_T)c[1], 1, 1},
+                             (FL_T[]){(FL_T)s[0], (FL_T)s[1], 0, 0});
+        if (R->J)
+            R->K->FL_TYPED(rot4)(n, R->J + p1 * n, R->J + p2 * n, R->J + q1 * n, R->J + q2 * n,
+                                 (FL_T[]){(FL_T)c[0], (FL_T)c[1], 1, 1}, (FL_T[]){(FL_T)s[0], (FL_T)s[1], 0, 0});
+        const ptrdiff_t cols[4] = {p1, p2, q1, q2};
+        for (int k = 0; k < 4; k++)
+            if (a[cols[k]] < 0.05 * a0[k]) a[cols[k]] = R->K->FL_TYPED(sumsq)(rows, R->Y + cols[k] * rows);
+        return rotA + rotB + FL_TYPED(rotate_pair)(R, p1, q2) + FL_TYPED(rotate_pair)(R, p2, q1);
+    }
+    double dC = c[0] * s[1] * g[0] + c[0] * c[1] * g[2] - s[0] * s[1] * g[3] - s[0] * c[1] * g[5];
+    double dD = c[1] * s[0] * g[0] + c[1] * c[0] * g[3] - s[1] * s[0] * g[2] - s[1] * c[0] * g[5];
+    const double a1[4] = {a[p1], a[p2], a[q1], a[q2]};
+    int rotC = fl_jacobi_angle(a[p1], a[q2], dC, R->tol, tiny2, &c[2], &s[2], &tdot[2]);
+    int rotD = fl_jacobi_angle(a[p2], a[q1], dD, R->tol, tiny2, &c[3], &s[3], &tdot[3]);
+    if (rotC) a[p1] -= tdot[2], a[q2] += tdot[2];
+    if (rotD) a[p2] -= tdot[3], a[q1] += tdot[3];
+    int count = rotA + rotB + rotC + rotD;
+    if (count == 0) return 0;
+    const FL_T cf[4] = {(FL_T)c[0], (FL_T)c[1], (FL_T)c[2], (FL_T)c[3]};
+    const FL_T sf[4] = {(FL_T)s[0], (FL_T)s[1], (FL_T)s[2], (FL_T)s[3]};
+    R->K->FL_TYPED(rot4)(rows, y1, y2, x1, x2, cf, sf);
+    if (R->J) R->K->FL_TYPED(rot4)(n, R->J + p1 * n, R->J + p2 * n, R->J + q1 * n, R->J + q2 * n, cf, sf);
+    const ptrdiff_t cols[4] = {p1, p2, q1, q2};
+    for (int k = 0; k < 4; k++)
+        if (a[cols[k]] < 0.05 * a1[k]) a[cols[k]] = R->K->FL_TYPED(sumsq)(rows, R->Y + cols[k] * rows);
+    return count;
+}
+
+/* de Rijk's pivot: the longest of columns p.. moves to p */
+static void FL_TYPED(pivot_longest)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p)
+{
+    double *a = R->a;
+    ptrdiff_t big = p;
+    for (ptrdiff_t k = p + 1; k < R->n; k++)
+        if (a[k] > a[big]) big = k;
+    if (big == p) return;
+    FL_TYPED(swap_columns)(R->rows, R->Y, p, big);
+    if (R->J) FL_TYPED(swap_columns)(R->n, R->J, p, big);
+    double t = a[p];
+    a[p] = a[big], a[big] = t;
+}
+
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
- * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2. */
+ * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2.
+ * Each sweep takes the rows p of the cyclic order two at a time (p, p + 1),
+ * each time the longest remaining columns (de Rijk), and their pairs with the
+ * later columns q, q + 1 as 2 x 2 tiles: every pair once per sweep. */
 static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double tol,
                                int max_sweeps, int *sweeps)
 {
     const fl_kernel_table *K = fl_kernels();
     for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows);
-    const double tiny2 = FL_TYPED(negligible_sumsq)();
+    const FL_TYPED(jacobi_run) R = {rows, n, Y, J, a, tol, FL_TYPED(negligible_sumsq)(), K};
     *sweeps = 0;
     for (int sweep = 0; sweep < max_sweeps; sweep++) {
         long rotations = 0;
         *sweeps = sweep + 1;
-        for (ptrdiff_t p = 0; p < n - 1; p++) {
+        for (ptrdiff_t p = 0; p < n - 1; p += 2) {
             if (fl_stop_requested()) return FL_EINTR;
-            ptrdiff_t big = p; /* de Rijk: the longest remaining column next */
-            for (ptrdiff_t k = p + 1; k < n; k++)
-                if (a[k] > a[big]) big = k;
-            if (big != p) {
-                FL_TYPED(swap_columns)(rows, Y, p, big);
-                if (J) FL_TYPED(swap_columns)(n, J, p, big);
-                double t = a[p];
-                a[p] = a[big], a[big] = t;
-            }
-            for (ptrdiff_t q = p + 1; q < n; q++) {
-                double ap = a[p], aq = a[q];
-                if (aq <= tiny2 || ap <= tiny2) continue;
-                double c = FL_TYPED(dot_double)(rows, Y + p * rows, Y + q * rows, K);
-                if (fabs(c) <= tol * sqrt(ap) * sqrt(aq)) continue;
-                double zeta = (aq - ap) / (2.0 * c);
-                double t = fabs(zeta) > 1e150 ? 0.5 / zeta
-                                              : (zeta >= 0 ? 1.0 : -1.0) / (fabs(zeta) + sqrt(1.0 + zeta * zeta));
-                double cs = 1.0 / sqrt(1.0 + t * t), sn = t * cs;
-                K->FL_TYPED(rot)(rows, Y + p * rows, Y + q * rows, (FL_T)cs, (FL_T)sn);
-                if (J) K->FL_TYPED(rot)(n, J + p * n, J + q * n, (FL_T)cs, (FL_T)sn);
-                a[p] = ap - t * c;
-                a[q] = aq + t * c;
-                /* the shorter column loses |t c|: refresh it if that cancelled */
-                if (a[p] < 0.05 * ap) a[p] = K->FL_TYPED(sumsq)(rows, Y + p * rows);
-                if (a[q] < 0.05 * aq) a[q] = K->FL_TYPED(sumsq)(rows, Y + q * rows);
-                rotations++;
-            }
+            FL_TYPED(pivot_longest)(&R, p);
+            FL_TYPED(pivot_longest)(&R, p + 1);
+            rotations += FL_TYPED(rotate_pair)(&R, p, p + 1);
+            ptrdiff_t q = p + 2;
+            for (; q + 1 < n; q += 2) rotations += FL_TYPED(rotate_tile)(&R, p, p + 1, q, q + 1);
+            for (; q < n; q++) rotations += FL_TYPED(rotate_pair)(&R, p, q) + FL_TYPED(rotate_pair)(&R, p + 1, q);
         }
         if (rotations == 0) return FL_OK;
     }
@@ -146,6 +270,9 @@ static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, int *filled, double *
 
 #ifndef FL_SVD_SORT_ROWS
 #define FL_SVD_SORT_ROWS
+#define FL_SVD_BLOCKS 18       /* the workspace's pieces */
+#define FL_SVD_QR_FIRST 2      /* m >= this n: an unpivoted QR first, if rows_alike */
+#define FL_SVD_ROWS_ALIKE 16.0
 typedef struct {
     double size;
     ptrdiff_t row;
@@ -173,8 +300,21 @@ static int fl_svd_sort_rows(ptrdiff_t m, const double *size, ptrdiff_t *perm)
 }
 #endif
 
+/* Whether the nonzero rows of A are within a factor FL_SVD_ROWS_ALIKE of each
+ * other in size (largest |entry|). Then an unpivoted QR, backward stable for
+ * each column but only normwise for the rows, is within that factor of
+ * row-wise stable, and may precede the pivoted one; graded rows (D B) need the
+ * rows sorted and the columns pivoted in one QR (Cox & Higham 1998). */
+static int FL_TYPED(rows_alike)(ptrdiff_t m, const double *rowsize)
+{
+    double lo = INFINITY, hi = 0;
+    for (ptrdiff_t i = 0; i < m; i++)
+        if (rowsize[i] > 0) lo = fmin(lo, rowsize[i]), hi = fmax(hi, rowsize[i]);
+    return hi <= FL_SVD_ROWS_ALIKE * lo;
+}
+
 typedef struct { /* one allocation's worth of workspace, carved up */
-    FL_T *X, *Y, *J, *Js, *Q, *T, *W, *tau, *v;
+    FL_T *X, *Y, *J, *Js, *Q, *T, *W, *tau, *v, *Z, *tau2;
     double *a, *norms, *rowsize;
     ptrdiff_t *perm, *rowperm, *order;
     int *filled;
@@ -188,23 +328,23 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
 {
     FL_TYPED(svd_work) w;
     size_t mn = (size_t)(m * n), nn = (size_t)(n * n), mq = (size_t)(m * ucols);
-    void *blocks[16];
-    size_t sizes[16] = {mn * sizeof(FL_T), nn * sizeof(FL_T), uv ? nn * sizeof(FL_T) : 1,
+    void *blocks[FL_SVD_BLOCKS];
+    size_t sizes[FL_SVD_BLOCKS] = {mn * sizeof(FL_T), nn * sizeof(FL_T), uv ? nn * sizeof(FL_T) : 1,
                         uv ? nn * sizeof(FL_T) : 1, uv ? mq * sizeof(FL_T) : 1, uv ? mn * sizeof(FL_T) : 1,
                         uv ? nn * sizeof(FL_T) : 1, (size_t)n * sizeof(FL_T), (size_t)m * sizeof(FL_T),
                         (size_t)n * sizeof(double), 2 * (size_t)n * sizeof(double), (size_t)m * sizeof(double),
                         (size_t)n * sizeof(ptrdiff_t), (size_t)m * sizeof(ptrdiff_t), (size_t)n * sizeof(ptrdiff_t),
-                        (size_t)n * sizeof(int)};
+                        (size_t)n * sizeof(int), nn * sizeof(FL_T), (size_t)n * sizeof(FL_T)};
     int ok = 1;
-    for (int b = 0; b < 16; b++) ok &= (blocks[b] = fl_malloc(sizes[b])) != NULL;
+    for (int b = 0; b < FL_SVD_BLOCKS; b++) ok &= (blocks[b] = fl_malloc(sizes[b])) != NULL;
     if (!ok) {
-        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return FL_ENOMEM;
     }
     w.X = blocks[0], w.Y = blocks[1], w.J = blocks[2], w.Js = blocks[3], w.Q = blocks[4], w.T = blocks[5];
     w.W = blocks[6], w.tau = blocks[7], w.v = blocks[8], w.a = blocks[9], w.norms = blocks[10];
     w.rowsize = blocks[11], w.perm = blocks[12], w.rowperm = blocks[13], w.order = blocks[14];
-    w.filled = blocks[15];
+    w.filled = blocks[15], w.Z = blocks[16], w.tau2 = blocks[17];
 
     /* scale by a power of two so that the largest entry is near 1 (exact) */
     double amax = 0;
@@ -217,26 +357,46 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     if (amax > 0) frexp(amax, &e);
     /* rows by decreasing size (stable): Householder QR is then accurate row-wise */
     if (!fl_svd_sort_rows(m, w.rowsize, w.rowperm)) {
-        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return FL_ENOMEM;
     }
+    /* 2^-e as a factor (exact) where it is a normal number, else ldexp */
+    const double scale = abs(e) < DBL_MAX_EXP - 2 ? ldexp(1.0, -e) : 0;
     for (ptrdiff_t j = 0; j < n; j++)
-        for (ptrdiff_t i = 0; i < m; i++) w.X[j * m + i] = (FL_T)ldexp((double)A[w.rowperm[i] * rsa + j * csa], -e);
+        for (ptrdiff_t i = 0; i < m; i++) {
+            double x = (double)A[w.rowperm[i] * rsa + j * csa];
+            w.X[j * m + i] = (FL_T)(scale != 0 ? x * scale : ldexp(x, -e));
+        }
 
-    int st = FL_TYPED(qrp)(m, n, w.X, w.tau, w.perm, w.norms);
+    /* A P = Q R: directly by pivoted QR, or for a tall A whose rows are of like
+     * size as A = Q1 R1 (blocked, by the GEMM) and R1 P = Q2 R2 (pivoted, n x n):
+     * the same P and R in exact arithmetic, with Q = Q1 Q2 */
+    const int qr_first = m >= FL_SVD_QR_FIRST * n && FL_TYPED(rows_alike)(m, w.rowsize);
+    const FL_T *R = w.X;
+    ptrdiff_t ldr = m;
+    int st;
+    if (qr_first) {
+        st = FL_TYPED(qr_blocked)(m, n, w.X, w.tau);
+        for (ptrdiff_t j = 0; j < n; j++)
+            for (ptrdiff_t i = 0; i < n; i++) w.Z[j * n + i] = i <= j ? w.X[j * m + i] : 0;
+        if (st == FL_OK) st = FL_TYPED(qrp)(n, n, w.Z, w.tau2, w.perm, w.norms);
+        R = w.Z, ldr = n;
+    } else {
+        st = FL_TYPED(qrp)(m, n, w.X, w.tau, w.perm, w.norms);
+    }
     if (st != FL_OK) {
-        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return st;
     }
     for (ptrdiff_t i = 0; i < n; i++) /* Y = R^T: column i of Y is row i of R */
-        for (ptrdiff_t k = 0; k < n; k++) w.Y[i * n + k] = k >= i ? w.X[k * m + i] : 0;
+        for (ptrdiff_t k = 0; k < n; k++) w.Y[i * n + k] = k >= i ? R[k * ldr + i] : 0;
     if (uv) {
         for (size_t i = 0; i < nn; i++) w.J[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) w.J[i * n + i] = 1;
     }
     st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, sqrt((double)n) * FL_EPS, max_sweeps, sweeps);
     if (st == FL_EINTR) {
-        for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return st;
     }
 
@@ -272,9 +432,15 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
             for (ptrdiff_t k = 0; k < n; k++) Vt[i * rsv + w.perm[k] * csv] = w.W[i * n + k];
         /* U = Pr^T Q J: J's columns in the order of s, one GEMM, rows unsorted */
         for (ptrdiff_t i = 0; i < n; i++) memcpy(w.Js + i * n, w.J + w.order[i] * n, (size_t)n * sizeof(FL_T));
-        gst = FL_TYPED(form_q)(m, n, w.X, w.tau, ucols, w.Q, w.v);
+        const FL_T *Jq = w.Js;
+        if (qr_first) { /* Q2 J into W (Q2 in J, free now) */
+            gst = FL_TYPED(form_q)(n, n, w.Z, w.tau2, n, w.J, w.v);
+            if (gst == FL_OK) gst = FL_TYPED(fl_gemm)(n, n, n, w.J, 1, n, w.Js, 1, n, w.W, 1, n, 0);
+            Jq = w.W;
+        }
+        if (gst == FL_OK) gst = FL_TYPED(form_q)(m, n, w.X, w.tau, ucols, w.Q, w.v);
         if (gst == FL_OK)
-            gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, w.Js, 1, n, w.T, 1, m, 0); /* column-major */
+            gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, Jq, 1, n, w.T, 1, m, 0); /* column-major */
         if (gst == FL_OK) {
             for (ptrdiff_t j = 0; j < n; j++)
                 for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.T[j * m + i];
@@ -282,7 +448,7 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
                 for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.Q[j * m + i];
         }
     }
-    for (int b = 0; b < 16; b++) fl_free(blocks[b]);
+    for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
     return gst != FL_OK ? gst : st;
 }
 

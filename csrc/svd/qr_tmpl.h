@@ -138,10 +138,85 @@ static int FL_TYPED(block_reflector)(ptrdiff_t m, ptrdiff_t j0, ptrdiff_t kb, co
     return FL_OK;
 }
 
+/* C <- H C, H = I - V T V^T, or H^T C (transpose) for C (rows x ncols,
+ * column-major, ld ldc), chunk columns at a time, by three GEMMs:
+ * W = V^T C, TW = -T W (or -T^T W), C += V TW. V (rows x kb), T (kb x kb) as
+ * block_reflector leaves them; W, TW (kb x chunk): workspace. */
+static int FL_TYPED(apply_block_reflector)(ptrdiff_t rows, ptrdiff_t kb, const FL_T *V, const FL_T *T,
+                                           int transpose, FL_T *C, ptrdiff_t ldc, ptrdiff_t ncols, FL_T *W,
+                                           FL_T *TW)
+{
+    const ptrdiff_t chunk = FL_QR_CHUNK;
+    int st = FL_OK;
+    for (ptrdiff_t c0 = 0; st == FL_OK && c0 < ncols; c0 += chunk) {
+        const ptrdiff_t nc = ncols - c0 < chunk ? ncols - c0 : chunk;
+        FL_T *Cc = C + c0 * ldc; /* element (r, c) at Cc[c ldc + r] */
+        st = FL_TYPED(fl_gemm)(kb, nc, rows, V, rows, 1, Cc, 1, ldc, W, nc, 1, 0); /* V^T C */
+        if (st == FL_OK) /* T W, or T^T W: T is column-major */
+            st = transpose ? FL_TYPED(fl_gemm)(kb, nc, kb, T, kb, 1, W, nc, 1, TW, nc, 1, 0)
+                           : FL_TYPED(fl_gemm)(kb, nc, kb, T, 1, kb, W, nc, 1, TW, nc, 1, 0);
+        for (ptrdiff_t i = 0; i < kb * nc; i++) TW[i] = -TW[i];
+        if (st == FL_OK) st = FL_TYPED(fl_gemm_add)(rows, nc, kb, V, 1, rows, TW, nc, 1, Cc, 1, ldc);
+    }
+    return st;
+}
+
+typedef struct { /* the workspace of the blocked reflector products */
+    FL_T *V, *T, *W, *TW;
+} FL_TYPED(qr_blocks);
+
+static int FL_TYPED(qr_blocks_alloc)(FL_TYPED(qr_blocks) *b, ptrdiff_t m)
+{
+    const ptrdiff_t nb = FL_QR_BLOCK, chunk = FL_QR_CHUNK;
+    b->V = fl_malloc(sizeof(FL_T) * (size_t)(m * nb)), b->T = fl_malloc(sizeof(FL_T) * (size_t)(2 * nb * nb));
+    b->W = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk)), b->TW = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk));
+    return b->V && b->T && b->W && b->TW ? FL_OK : FL_ENOMEM;
+}
+
+static void FL_TYPED(qr_blocks_free)(FL_TYPED(qr_blocks) *b)
+{
+    fl_free(b->V), fl_free(b->T), fl_free(b->W), fl_free(b->TW);
+}
+
+/* X (m x n, column-major, m >= n) <- R above the diagonal and the reflectors
+ * below it, without pivoting (LAPACK's dgeqrf): panels of FL_QR_BLOCK columns
+ * reflected one by one, the rest of the matrix updated per panel by the GEMM
+ * (C <- H^T C). Householder QR in any column order is backward stable column by
+ * column: each column of A is perturbed by eps times its own length. */
+static int FL_TYPED(qr_blocked)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau)
+{
+    const ptrdiff_t nb = FL_QR_BLOCK;
+    FL_TYPED(qr_blocks) b;
+    int st = FL_TYPED(qr_blocks_alloc)(&b, m);
+    for (ptrdiff_t j0 = 0; st == FL_OK && j0 < n; j0 += nb) {
+        if (fl_stop_requested()) {
+            st = FL_EINTR;
+            break;
+        }
+        const ptrdiff_t kb = n - j0 < nb ? n - j0 : nb, rows = m - j0;
+        for (ptrdiff_t j = j0; j < j0 + kb; j++) {
+            FL_T *v = X + j * m + j;
+            tau[j] = FL_TYPED(householder)(m - j, v);
+            FL_T beta = v[0];
+            v[0] = 1;
+            for (ptrdiff_t k = j + 1; k < j0 + kb; k++) FL_TYPED(reflect)(m - j, v, tau[j], X + k * m + j);
+            v[0] = beta;
+        }
+        if (j0 + kb < n) {
+            st = FL_TYPED(block_reflector)(m, j0, kb, X, tau, b.V, b.T, b.T + nb * nb);
+            if (st == FL_OK)
+                st = FL_TYPED(apply_block_reflector)(rows, kb, b.V, b.T, 1, X + (j0 + kb) * m + j0, m, n - j0 - kb,
+                                                     b.W, b.TW);
+        }
+    }
+    FL_TYPED(qr_blocks_free)(&b);
+    return st;
+}
+
 /* Q's first qcols columns (m x qcols, column-major, ld m; n <= qcols <= m) from
- * the reflectors that qrp left in X, by backward accumulation (LAPACK's dorgqr):
- * blocks of FL_QR_BLOCK reflectors, last first, each applied to the columns of Q
- * it touches as C <- C - V (T (V^T C)), three GEMMs. v: m workspace. */
+ * the reflectors that qrp or qr_blocked left in X, by backward accumulation
+ * (LAPACK's dorgqr): blocks of FL_QR_BLOCK reflectors, last first, each applied
+ * to the columns of Q it touches. v: m workspace. */
 static int FL_TYPED(form_q)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T *tau, ptrdiff_t qcols,
                             FL_T *Q, FL_T *v)
 {
@@ -149,29 +224,19 @@ static int FL_TYPED(form_q)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, const FL_T 
         for (ptrdiff_t i = 0; i < m; i++) Q[k * m + i] = 0;
         Q[k * m + k] = 1;
     }
-    const ptrdiff_t nb = FL_QR_BLOCK, chunk = FL_QR_CHUNK;
+    const ptrdiff_t nb = FL_QR_BLOCK;
     if (n < 2 * nb) {
         FL_TYPED(form_q_unblocked)(m, n, X, tau, qcols, Q, v);
         return FL_OK;
     }
-    FL_T *V = fl_malloc(sizeof(FL_T) * (size_t)(m * nb)), *T = fl_malloc(sizeof(FL_T) * (size_t)(2 * nb * nb));
-    FL_T *W = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk)), *TW = fl_malloc(sizeof(FL_T) * (size_t)(nb * chunk));
-    FL_T *P = fl_malloc(sizeof(FL_T) * (size_t)(m * chunk));
-    int st = V && T && W && TW && P ? FL_OK : FL_ENOMEM;
+    FL_TYPED(qr_blocks) b;
+    int st = FL_TYPED(qr_blocks_alloc)(&b, m);
     for (ptrdiff_t j0 = (n - 1) / nb * nb; st == FL_OK && j0 >= 0; j0 -= nb) {
         const ptrdiff_t kb = n - j0 < nb ? n - j0 : nb, rows = m - j0;
-        st = FL_TYPED(block_reflector)(m, j0, kb, X, tau, V, T, T + nb * nb);
-        for (ptrdiff_t c0 = j0; st == FL_OK && c0 < qcols; c0 += chunk) {
-            const ptrdiff_t nc = qcols - c0 < chunk ? qcols - c0 : chunk;
-            FL_T *C = Q + c0 * m + j0; /* rows j0.., columns c0..: element (r, c) at C[c m + r] */
-            st = FL_TYPED(fl_gemm)(kb, nc, rows, V, rows, 1, C, 1, m, W, nc, 1, 0);      /* V^T C */
-            if (st == FL_OK) st = FL_TYPED(fl_gemm)(kb, nc, kb, T, 1, kb, W, nc, 1, TW, nc, 1, 0); /* T . */
-            if (st == FL_OK) st = FL_TYPED(fl_gemm)(rows, nc, kb, V, 1, rows, TW, nc, 1, P, 1, rows, 0);
-            if (st == FL_OK)
-                for (ptrdiff_t c = 0; c < nc; c++)
-                    for (ptrdiff_t r = 0; r < rows; r++) C[c * m + r] -= P[c * rows + r];
-        }
+        st = FL_TYPED(block_reflector)(m, j0, kb, X, tau, b.V, b.T, b.T + nb * nb);
+        if (st == FL_OK) /* the columns j0.. of Q, rows j0.. */
+            st = FL_TYPED(apply_block_reflector)(rows, kb, b.V, b.T, 0, Q + j0 * m + j0, m, qcols - j0, b.W, b.TW);
     }
-    fl_free(V), fl_free(T), fl_free(W), fl_free(TW), fl_free(P);
+    FL_TYPED(qr_blocks_free)(&b);
     return st;
 }
