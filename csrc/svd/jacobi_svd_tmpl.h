@@ -270,7 +270,7 @@ static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, int *filled, double *
 
 #ifndef FL_SVD_SORT_ROWS
 #define FL_SVD_SORT_ROWS
-#define FL_SVD_BLOCKS 18       /* the workspace's pieces */
+#define FL_SVD_BLOCKS 17       /* the workspace's pieces */
 #define FL_SVD_QR_FIRST 2      /* m >= this n: an unpivoted QR first, if rows_alike */
 #define FL_SVD_ROWS_ALIKE 16.0
 typedef struct {
@@ -314,7 +314,7 @@ static int FL_TYPED(rows_alike)(ptrdiff_t m, const double *rowsize)
 }
 
 typedef struct { /* one allocation's worth of workspace, carved up */
-    FL_T *X, *Y, *J, *Js, *Q, *T, *W, *tau, *v, *Z, *tau2;
+    FL_T *X, *Y, *J, *Js, *Q, *W, *tau, *v, *Z, *tau2;
     double *a, *norms, *rowsize;
     ptrdiff_t *perm, *rowperm, *order;
     int *filled;
@@ -330,7 +330,7 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     size_t mn = (size_t)(m * n), nn = (size_t)(n * n), mq = (size_t)(m * ucols);
     void *blocks[FL_SVD_BLOCKS];
     size_t sizes[FL_SVD_BLOCKS] = {mn * sizeof(FL_T), nn * sizeof(FL_T), uv ? nn * sizeof(FL_T) : 1,
-                        uv ? nn * sizeof(FL_T) : 1, uv ? mq * sizeof(FL_T) : 1, uv ? mn * sizeof(FL_T) : 1,
+                        uv ? nn * sizeof(FL_T) : 1, uv ? mq * sizeof(FL_T) : 1,
                         uv ? nn * sizeof(FL_T) : 1, (size_t)n * sizeof(FL_T), (size_t)m * sizeof(FL_T),
                         (size_t)n * sizeof(double), 2 * (size_t)n * sizeof(double), (size_t)m * sizeof(double),
                         (size_t)n * sizeof(ptrdiff_t), (size_t)m * sizeof(ptrdiff_t), (size_t)n * sizeof(ptrdiff_t),
@@ -341,10 +341,10 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
         for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return FL_ENOMEM;
     }
-    w.X = blocks[0], w.Y = blocks[1], w.J = blocks[2], w.Js = blocks[3], w.Q = blocks[4], w.T = blocks[5];
-    w.W = blocks[6], w.tau = blocks[7], w.v = blocks[8], w.a = blocks[9], w.norms = blocks[10];
-    w.rowsize = blocks[11], w.perm = blocks[12], w.rowperm = blocks[13], w.order = blocks[14];
-    w.filled = blocks[15], w.Z = blocks[16], w.tau2 = blocks[17];
+    w.X = blocks[0], w.Y = blocks[1], w.J = blocks[2], w.Js = blocks[3], w.Q = blocks[4];
+    w.W = blocks[5], w.tau = blocks[6], w.v = blocks[7], w.a = blocks[8], w.norms = blocks[9];
+    w.rowsize = blocks[10], w.perm = blocks[11], w.rowperm = blocks[12], w.order = blocks[13];
+    w.filled = blocks[14], w.Z = blocks[15], w.tau2 = blocks[16];
 
     /* scale by a power of two so that the largest entry is near 1 (exact) */
     double amax = 0;
@@ -355,23 +355,30 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     }
     int e = 0;
     if (amax > 0) frexp(amax, &e);
-    /* rows by decreasing size (stable): Householder QR is then accurate row-wise */
-    if (!fl_svd_sort_rows(m, w.rowsize, w.rowperm)) {
-        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
-        return FL_ENOMEM;
-    }
-    /* 2^-e as a factor (exact) where it is a normal number, else ldexp */
-    const double scale = abs(e) < DBL_MAX_EXP - 2 ? ldexp(1.0, -e) : 0;
-    for (ptrdiff_t j = 0; j < n; j++)
-        for (ptrdiff_t i = 0; i < m; i++) {
-            double x = (double)A[w.rowperm[i] * rsa + j * csa];
-            w.X[j * m + i] = (FL_T)(scale != 0 ? x * scale : ldexp(x, -e));
-        }
-
     /* A P = Q R: directly by pivoted QR, or for a tall A whose rows are of like
      * size as A = Q1 R1 (blocked, by the GEMM) and R1 P = Q2 R2 (pivoted, n x n):
      * the same P and R in exact arithmetic, with Q = Q1 Q2 */
     const int qr_first = m >= FL_SVD_QR_FIRST * n && FL_TYPED(rows_alike)(m, w.rowsize);
+    if (qr_first) { /* rows of like size need no sorting */
+        for (ptrdiff_t i = 0; i < m; i++) w.rowperm[i] = i;
+    } else if (!fl_svd_sort_rows(m, w.rowsize, w.rowperm)) {
+        /* rows by decreasing size (stable): Householder QR is then accurate row-wise */
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
+        return FL_ENOMEM;
+    }
+    /* X = the rows in that order, column-major, times 2^-e: a factor (exact)
+     * where it is a normal number, else ldexp. Blocks of rows, so that each
+     * row's cache lines serve several columns. */
+    const double scale = abs(e) < DBL_MAX_EXP - 2 ? ldexp(1.0, -e) : 0;
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += 16) {
+        const ptrdiff_t i1 = m - i0 < 16 ? m : i0 + 16;
+        for (ptrdiff_t j = 0; j < n; j++)
+            for (ptrdiff_t i = i0; i < i1; i++) {
+                double x = (double)A[w.rowperm[i] * rsa + j * csa];
+                w.X[j * m + i] = (FL_T)(scale != 0 ? x * scale : ldexp(x, -e));
+            }
+    }
+
     const FL_T *R = w.X;
     ptrdiff_t ldr = m;
     int st;
@@ -439,13 +446,20 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
             Jq = w.W;
         }
         if (gst == FL_OK) gst = FL_TYPED(form_q)(m, n, w.X, w.tau, ucols, w.Q, w.v);
-        if (gst == FL_OK)
-            gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, Jq, 1, n, w.T, 1, m, 0); /* column-major */
-        if (gst == FL_OK) {
-            for (ptrdiff_t j = 0; j < n; j++)
-                for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.T[j * m + i];
-            for (ptrdiff_t j = n; j < ucols; j++)
-                for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.Q[j * m + i];
+        if (gst == FL_OK && qr_first) { /* rows in place: Q J straight into U */
+            gst = FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, Jq, 1, n, U, rsu, csu, 0);
+            for (ptrdiff_t i = 0; gst == FL_OK && i < m; i++)
+                for (ptrdiff_t j = n; j < ucols; j++) U[i * rsu + j * csu] = w.Q[j * m + i];
+        } else if (gst == FL_OK) { /* Q J, then its rows back in A's order */
+            FL_T *T = fl_malloc(mn * sizeof(FL_T));
+            gst = T ? FL_TYPED(fl_gemm)(m, n, n, w.Q, 1, m, Jq, 1, n, T, 1, m, 0) : FL_ENOMEM;
+            if (gst == FL_OK) {
+                for (ptrdiff_t j = 0; j < n; j++)
+                    for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = T[j * m + i];
+                for (ptrdiff_t j = n; j < ucols; j++)
+                    for (ptrdiff_t i = 0; i < m; i++) U[w.rowperm[i] * rsu + j * csu] = w.Q[j * m + i];
+            }
+            fl_free(T);
         }
     }
     for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);

@@ -151,10 +151,12 @@ static int FL_TYPED(apply_block_reflector)(ptrdiff_t rows, ptrdiff_t kb, const F
     for (ptrdiff_t c0 = 0; st == FL_OK && c0 < ncols; c0 += chunk) {
         const ptrdiff_t nc = ncols - c0 < chunk ? ncols - c0 : chunk;
         FL_T *Cc = C + c0 * ldc; /* element (r, c) at Cc[c ldc + r] */
-        st = FL_TYPED(fl_gemm)(kb, nc, rows, V, rows, 1, Cc, 1, ldc, W, nc, 1, 0); /* V^T C */
+        /* V^T C into W column-major (ld kb): the GEMM then runs as C^T V, packing
+         * the narrow V, not the wide C */
+        st = FL_TYPED(fl_gemm)(kb, nc, rows, V, rows, 1, Cc, 1, ldc, W, 1, kb, 0);
         if (st == FL_OK) /* T W, or T^T W: T is column-major */
-            st = transpose ? FL_TYPED(fl_gemm)(kb, nc, kb, T, kb, 1, W, nc, 1, TW, nc, 1, 0)
-                           : FL_TYPED(fl_gemm)(kb, nc, kb, T, 1, kb, W, nc, 1, TW, nc, 1, 0);
+            st = transpose ? FL_TYPED(fl_gemm)(kb, nc, kb, T, kb, 1, W, 1, kb, TW, nc, 1, 0)
+                           : FL_TYPED(fl_gemm)(kb, nc, kb, T, 1, kb, W, 1, kb, TW, nc, 1, 0);
         for (ptrdiff_t i = 0; i < kb * nc; i++) TW[i] = -TW[i];
         if (st == FL_OK) st = FL_TYPED(fl_gemm_add)(rows, nc, kb, V, 1, rows, TW, nc, 1, Cc, 1, ldc);
     }
