@@ -62,14 +62,12 @@ typedef struct {
     /* x <- c x - s y, y <- s x + c y (contiguous) */
     void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
     void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);
-    /* g = (a.b, a.c, a.d, b.c, b.d, c.d) in double, and four rotations of a 2 x 2
-     * tile of column pairs in one pass (eigen/jacobi_kernel.h) */
-    void (*gram4_f64)(ptrdiff_t n, const double *a, const double *b, const double *c, const double *d,
-                      double *g);
-    void (*gram4_f32)(ptrdiff_t n, const float *a, const float *b, const float *c, const float *d, double *g);
-    void (*rot4_f64)(ptrdiff_t n, double *p1, double *p2, double *q1, double *q2, const double *c,
-                     const double *s);
-    void (*rot4_f32)(ptrdiff_t n, float *p1, float *p2, float *q1, float *q2, const float *c, const float *s);
+    /* a tile of the one-sided Jacobi SVD, eight columns: their 28 dot products
+     * in double, and its sixteen rotations in one pass (eigen/jacobi_kernel.h) */
+    void (*gram8_f64)(ptrdiff_t n, double *const *cols, double *g);
+    void (*gram8_f32)(ptrdiff_t n, float *const *cols, double *g);
+    void (*rot16_f64)(ptrdiff_t n, double *const *cols, const double *c, const double *s);
+    void (*rot16_f32)(ptrdiff_t n, float *const *cols, const float *c, const float *s);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;

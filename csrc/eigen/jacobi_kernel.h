@@ -57,40 +57,76 @@ void FL_K(rot)(ptrdiff_t n, FL_T *x, FL_T *y, FL_T c, FL_T s)
     FL_K(rot_rows)(n, x, y, c, s);
 }
 
-/* The six dot products among four contiguous columns a, b, c, d (n long), in
- * double, in one pass: g = (a.b, a.c, a.d, b.c, b.d, c.d). The one-sided
- * Jacobi SVD takes a 2 x 2 tile of pairs from them (svd/jacobi_svd_tmpl.h). */
-void FL_K(gram4)(ptrdiff_t n, const FL_T *a, const FL_T *b, const FL_T *c, const FL_T *d, double *g)
+/* A tile of the one-sided Jacobi SVD (svd/jacobi_svd_tmpl.h): the columns
+ * p0..p3 (cols[0..3]) against q0..q3 (cols[4..7]), sixteen pairs in four steps
+ * of four disjoint ones, step t pairing p_i with q_(i+t) mod 4. */
+#include "jacobi_tile.h"
+
+/* The 28 dot products among the tile's eight columns (n long), in double, in one
+ * pass: g[k] for i < j in the order (0,1), (0,2), ..., (6,7). */
+void FL_K(gram8)(ptrdiff_t n, FL_T *const *cols, double *g)
 {
-    fl_w ab = FL_WZERO(), ac = FL_WZERO(), ad = FL_WZERO(), bc = FL_WZERO(), bd = FL_WZERO(), cd = FL_WZERO();
-    ptrdiff_t i = 0;
-    for (; i + FL_WLEN <= n; i += FL_WLEN) {
-        fl_w va = FL_WLOAD(a + i), vb = FL_WLOAD(b + i), vc = FL_WLOAD(c + i), vd = FL_WLOAD(d + i);
-        ab = FL_WFMA(va, vb, ab), ac = FL_WFMA(va, vc, ac), ad = FL_WFMA(va, vd, ad);
-        bc = FL_WFMA(vb, vc, bc), bd = FL_WFMA(vb, vd, bd), cd = FL_WFMA(vc, vd, cd);
+    const FL_T *c[FL_TILE_COLS];
+    for (int i = 0; i < FL_TILE_COLS; i++) c[i] = cols[i];
+    fl_w acc[28];
+    for (int k = 0; k < 28; k++) acc[k] = FL_WZERO();
+    ptrdiff_t r = 0;
+    for (; r + FL_WLEN <= n; r += FL_WLEN) {
+        fl_w v[FL_TILE_COLS];
+#pragma GCC unroll 8
+        for (int i = 0; i < FL_TILE_COLS; i++) v[i] = FL_WLOAD(c[i] + r);
+        int k = 0;
+#pragma GCC unroll 8
+        for (int i = 0; i < FL_TILE_COLS; i++)
+#pragma GCC unroll 8
+            for (int j = i + 1; j < FL_TILE_COLS; j++, k++) acc[k] = FL_WFMA(v[i], v[j], acc[k]);
     }
-    double s[6] = {FL_WHSUM(ab), FL_WHSUM(ac), FL_WHSUM(ad), FL_WHSUM(bc), FL_WHSUM(bd), FL_WHSUM(cd)};
-    for (; i < n; i++) {
-        double x = a[i], y = b[i], z = c[i], w = d[i];
-        s[0] += x * y, s[1] += x * z, s[2] += x * w, s[3] += y * z, s[4] += y * w, s[5] += z * w;
+    for (int k = 0; k < 28; k++) g[k] = FL_WHSUM(acc[k]);
+    for (; r < n; r++) {
+        int k = 0;
+        for (int i = 0; i < FL_TILE_COLS; i++)
+            for (int j = i + 1; j < FL_TILE_COLS; j++, k++) g[k] += (double)c[i][r] * c[j][r];
     }
-    for (int k = 0; k < 6; k++) g[k] = s[k];
 }
 
-/* Four plane rotations of a 2 x 2 tile of pairs in one pass, in this order:
- * (p1, q1) by (c[0], s[0]), (p2, q2) by 1, (p1, q2) by 2, (p2, q1) by 3, each
- * x <- c x - s y, y <- s x + c y as rot does (c = 1, s = 0 leaves a pair as it is). */
-void FL_K(rot4)(ptrdiff_t n, FL_T *restrict p1, FL_T *restrict p2, FL_T *restrict q1, FL_T *restrict q2,
-                const FL_T *cs, const FL_T *sn)
+/* The tile's sixteen rotations in one pass, in their order (rotation 4 t + i
+ * pairs p_i with q_(i+t) mod 4), each x <- c x - s y, y <- s x + c y on
+ * (p_i, q) as rot does; c = 1, s = 0 leaves a pair as it is. Written with the
+ * vector macros: the compiler does not vectorise eight streams by itself. */
+void FL_K(rot16)(ptrdiff_t n, FL_T *const *cols, const FL_T *cs, const FL_T *sn)
 {
-    const FL_T c0 = cs[0], c1 = cs[1], c2 = cs[2], c3 = cs[3];
-    const FL_T s0 = sn[0], s1 = sn[1], s2 = sn[2], s3 = sn[3];
-    for (ptrdiff_t k = 0; k < n; k++) {
-        FL_T a = p1[k], b = p2[k], x = q1[k], y = q2[k], t;
-        t = c0 * a - s0 * x, x = s0 * a + c0 * x, a = t;
-        t = c1 * b - s1 * y, y = s1 * b + c1 * y, b = t;
-        t = c2 * a - s2 * y, y = s2 * a + c2 * y, a = t;
-        t = c3 * b - s3 * x, x = s3 * b + c3 * x, b = t;
-        p1[k] = a, p2[k] = b, q1[k] = x, q2[k] = y;
+    FL_T *x[FL_TILE_COLS];
+    for (int i = 0; i < FL_TILE_COLS; i++) x[i] = cols[i];
+    fl_v vc[FL_TILE_PAIRS], vs[FL_TILE_PAIRS], vns[FL_TILE_PAIRS];
+    for (int k = 0; k < FL_TILE_PAIRS; k++) vc[k] = FL_VSET1(cs[k]), vs[k] = FL_VSET1(sn[k]), vns[k] = FL_VSET1(-sn[k]);
+    const fl_v zero = FL_VZERO();
+    ptrdiff_t r = 0;
+    for (; r + FL_VLEN <= n; r += FL_VLEN) {
+        fl_v v[FL_TILE_COLS];
+#pragma GCC unroll 8
+        for (int i = 0; i < FL_TILE_COLS; i++) v[i] = FL_VLOADU(x[i] + r);
+#pragma GCC unroll 4
+        for (int t = 0; t < 4; t++)
+#pragma GCC unroll 4
+            for (int i = 0; i < 4; i++) {
+                const int j = FL_TILE_Q(t, i), k = 4 * t + i;
+                fl_v a = v[i], b = v[j];
+                v[i] = FL_VFMA(vns[k], b, FL_VFMA(vc[k], a, zero)); /* c a - s b */
+                v[j] = FL_VFMA(vs[k], a, FL_VFMA(vc[k], b, zero));  /* s a + c b */
+            }
+#pragma GCC unroll 8
+        for (int i = 0; i < FL_TILE_COLS; i++) FL_VSTOREU(x[i] + r, v[i]);
+    }
+    for (; r < n; r++) {
+        FL_T v[FL_TILE_COLS];
+        for (int i = 0; i < FL_TILE_COLS; i++) v[i] = x[i][r];
+        for (int t = 0; t < 4; t++)
+            for (int i = 0; i < 4; i++) {
+                const int j = FL_TILE_Q(t, i), k = 4 * t + i;
+                FL_T a = v[i], b = v[j];
+                v[i] = cs[k] * a - sn[k] * b;
+                v[j] = sn[k] * a + cs[k] * b;
+            }
+        for (int i = 0; i < FL_TILE_COLS; i++) x[i][r] = v[i];
     }
 }

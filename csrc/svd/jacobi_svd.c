@@ -1,6 +1,7 @@
 /* jacobi_svd.c: fl_svd for float64 and float32, from one template (with the
  * pivoted QR it starts from). */
 #include "../internal.h"
+#include "../eigen/jacobi_tile.h"
 
 #include <float.h>
 #include <math.h>

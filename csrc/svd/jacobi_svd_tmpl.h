@@ -12,8 +12,8 @@
  *   2. one-sided Jacobi on Y = R^T: pairs of columns are rotated until all are
  *      orthogonal, Y J = U' S. The columns of R^T are already close to
  *      orthogonal after pivoting, so few sweeps are needed. The pairs go in
- *      2 x 2 tiles (rotate_tile): one pass for their dot products, one for
- *      their four rotations, and two independent chains of scalar work;
+ *      4 x 4 tiles (rotate_tile): one pass for their dot products, one for
+ *      their sixteen rotations, and four independent chains of scalar work;
  *   3. A = (Q J) S (P U')^T: U = Q J (one GEMM), V = P U'.
  *
  * A pair (p, q) is rotated while |y_p . y_q| > tol |y_p| |y_q|, tol = sqrt(n) eps:
@@ -125,59 +125,75 @@ static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
     return 1;
 }
 
-/* The four pairs between rows p1, p2 and columns q1, q2, as a tile: (p1, q1) and
- * (p2, q2) first, which are independent, then (p1, q2) and (p2, q1). The six dot
- * products come from one pass (gram4); the second step's two follow from them
- * through the first step's rotations, e.g. with y' = c y - s x for a row and
- * x' = s y + c x for a column,
- *   p1' . q2' = cA sB (p1.p2) + cA cB (p1.q2) - sA sB (q1.p2) - sA cB (q1.q2),
- * and all four rotations are applied in one pass (rot4). Their scalar work
- * comes in two independent chains. Returns the number of rotations. */
-static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p1, ptrdiff_t p2, ptrdiff_t q1,
-                                 ptrdiff_t q2)
+/* The sixteen pairs between columns p..p+3 and q..q+3, as a tile
+ * (eigen/jacobi_tile.h): four steps of four disjoint pairs, whose scalar work
+ * is four independent chains. The 28 dot products among the eight columns come
+ * from one pass (gram8) into G, which each step's rotations then update as
+ * they would the columns (for a rotation of (i, j), rows and columns i and j
+ * of G, and g_ij = 0), so that later steps read their dot products from G; the sixteen
+ * rotations go to the columns in one pass (rot16). Each column is read and
+ * written once per tile instead of once per pair. Where a length cancels, the
+ * steps so far are applied, the length recomputed, and the tile's remaining
+ * pairs taken one by one. Returns the number of rotations. */
+static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
     const ptrdiff_t rows = R->rows, n = R->n;
-    double *a = R->a, g[6], c[4] = {1, 1, 1, 1}, s[4] = {0, 0, 0, 0}, tdot[4];
-    const double tiny2 = R->tiny2;
-    if (a[p1] <= tiny2 || a[p2] <= tiny2 || a[q1] <= tiny2 || a[q2] <= tiny2)
-        return FL_TYPED(rotate_pair)(R, p1, q1) + FL_TYPED(rotate_pair)(R, p2, q2) +
-               FL_TYPED(rotate_pair)(R, p1, q2) + FL_TYPED(rotate_pair)(R, p2, q1);
-    FL_T *y1 = R->Y + p1 * rows, *y2 = R->Y + p2 * rows, *x1 = R->Y + q1 * rows, *x2 = R->Y + q2 * rows;
-    R->K->FL_TYPED(gram4)(rows, y1, y2, x1, x2, g); /* p1.p2, p1.q1, p1.q2, p2.q1, p2.q2, q1.q2 */
-    const double a0[4] = {a[p1], a[p2], a[q1], a[q2]};
-    int rotA = fl_jacobi_angle(a[p1], a[q1], g[1], R->tol, tiny2, &c[0], &s[0], &tdot[0]);
-    int rotB = fl_jacobi_angle(a[p2], a[q2], g[4], R->tol, tiny2, &c[1], &s[1], &tdot[1]);
-    if (rotA) a[p1] -= tdot[0], a[q1] += tdot[0];
-    if (rotB) a[p2] -= tdot[1], a[q2] += tdot[1];
-    if (a[p1] < 0.05 * a0[0] || a[p2] < 0.05 * a0[1] || a[q1] < 0.05 * a0[2] || a[q2] < 0.05 * a0[3]) {
-        /* a length has cancelled: apply the first step, refresh, and take the
-         * second step's pairs one by one (with fresh dot products) */
-        R->K->FL_TYPED(rot4)(rows, y1, y2, x1, x2, (FL_T[]){(FL_T)c[0], (FL_T)c[1], 1, 1},
-                             (FL_T[]){(FL_T)s[0], (FL_T)s[1], 0, 0});
-        if (R->J)
-            R->K->FL_TYPED(rot4)(n, R->J + p1 * n, R->J + p2 * n, R->J + q1 * n, R->J + q2 * n,
-                                 (FL_T[]){(FL_T)c[0], (FL_T)c[1], 1, 1}, (FL_T[]){(FL_T)s[0], (FL_T)s[1], 0, 0});
-        const ptrdiff_t cols[4] = {p1, p2, q1, q2};
-        for (int k = 0; k < 4; k++)
-            if (a[cols[k]] < 0.05 * a0[k]) a[cols[k]] = R->K->FL_TYPED(sumsq)(rows, R->Y + cols[k] * rows);
-        return rotA + rotB + FL_TYPED(rotate_pair)(R, p1, q2) + FL_TYPED(rotate_pair)(R, p2, q1);
+    const ptrdiff_t idx[FL_TILE_COLS] = {p, p + 1, p + 2, p + 3, q, q + 1, q + 2, q + 3};
+    double *a = R->a, al[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS], g[28];
+    double c[FL_TILE_PAIRS], s[FL_TILE_PAIRS];
+    FL_T *ycols[FL_TILE_COLS], *jcols[FL_TILE_COLS];
+    int negligible = 0, count = 0;
+    for (int i = 0; i < FL_TILE_COLS; i++) {
+        al[i] = a[idx[i]];
+        negligible |= al[i] <= R->tiny2;
+        ycols[i] = R->Y + idx[i] * rows;
+        jcols[i] = R->J ? R->J + idx[i] * n : NULL;
     }
-    double dC = c[0] * s[1] * g[0] + c[0] * c[1] * g[2] - s[0] * s[1] * g[3] - s[0] * c[1] * g[5];
-    double dD = c[1] * s[0] * g[0] + c[1] * c[0] * g[3] - s[1] * s[0] * g[2] - s[1] * c[0] * g[5];
-    const double a1[4] = {a[p1], a[p2], a[q1], a[q2]};
-    int rotC = fl_jacobi_angle(a[p1], a[q2], dC, R->tol, tiny2, &c[2], &s[2], &tdot[2]);
-    int rotD = fl_jacobi_angle(a[p2], a[q1], dD, R->tol, tiny2, &c[3], &s[3], &tdot[3]);
-    if (rotC) a[p1] -= tdot[2], a[q2] += tdot[2];
-    if (rotD) a[p2] -= tdot[3], a[q1] += tdot[3];
-    int count = rotA + rotB + rotC + rotD;
-    if (count == 0) return 0;
-    const FL_T cf[4] = {(FL_T)c[0], (FL_T)c[1], (FL_T)c[2], (FL_T)c[3]};
-    const FL_T sf[4] = {(FL_T)s[0], (FL_T)s[1], (FL_T)s[2], (FL_T)s[3]};
-    R->K->FL_TYPED(rot4)(rows, y1, y2, x1, x2, cf, sf);
-    if (R->J) R->K->FL_TYPED(rot4)(n, R->J + p1 * n, R->J + p2 * n, R->J + q1 * n, R->J + q2 * n, cf, sf);
-    const ptrdiff_t cols[4] = {p1, p2, q1, q2};
-    for (int k = 0; k < 4; k++)
-        if (a[cols[k]] < 0.05 * a1[k]) a[cols[k]] = R->K->FL_TYPED(sumsq)(rows, R->Y + cols[k] * rows);
+    if (negligible) { /* a column left out of the rotations: the pairs one by one */
+        for (int t = 0; t < 4; t++)
+            for (int i = 0; i < 4; i++) count += FL_TYPED(rotate_pair)(R, idx[i], idx[FL_TILE_Q(t, i)]);
+        return count;
+    }
+    R->K->FL_TYPED(gram8)(rows, ycols, g);
+    for (int i = 0, k = 0; i < FL_TILE_COLS; i++)
+        for (int j = i + 1; j < FL_TILE_COLS; j++, k++) G[i][j] = G[j][i] = g[k];
+    for (int k = 0; k < FL_TILE_PAIRS; k++) c[k] = 1, s[k] = 0;
+    for (int t = 0; t < 4; t++) {
+        double before[FL_TILE_COLS], tdot;
+        int cancelled = 0;
+        for (int i = 0; i < FL_TILE_COLS; i++) before[i] = al[i];
+        for (int i = 0; i < 4; i++) {
+            const int j = FL_TILE_Q(t, i), k = 4 * t + i;
+            if (!fl_jacobi_angle(al[i], al[j], G[i][j], R->tol, R->tiny2, &c[k], &s[k], &tdot)) continue;
+            al[i] -= tdot, al[j] += tdot;
+            count++;
+        }
+        for (int i = 0; i < 4; i++) { /* G <- the step's rotations applied to both sides */
+            const int j = FL_TILE_Q(t, i), k = 4 * t + i;
+            if (s[k] == 0 && c[k] == 1) continue;
+            for (int l = 0; l < FL_TILE_COLS; l++) {
+                if (l == i || l == j) continue;
+                double gi = G[i][l], gj = G[j][l];
+                G[i][l] = G[l][i] = c[k] * gi - s[k] * gj;
+                G[j][l] = G[l][j] = s[k] * gi + c[k] * gj;
+            }
+            G[i][j] = G[j][i] = 0; /* what the rotation is for */
+        }
+        for (int i = 0; i < FL_TILE_COLS; i++) cancelled |= al[i] < 0.05 * before[i];
+        if (cancelled || t == 3) {
+            if (count) {
+                FL_T cf[FL_TILE_PAIRS], sf[FL_TILE_PAIRS];
+                for (int k = 0; k < FL_TILE_PAIRS; k++) cf[k] = (FL_T)c[k], sf[k] = (FL_T)s[k];
+                R->K->FL_TYPED(rot16)(rows, ycols, cf, sf);
+                if (R->J) R->K->FL_TYPED(rot16)(n, jcols, cf, sf);
+            }
+            for (int i = 0; i < FL_TILE_COLS; i++)
+                a[idx[i]] = al[i] < 0.05 * before[i] ? R->K->FL_TYPED(sumsq)(rows, ycols[i]) : al[i];
+            for (int t2 = t + 1; t2 < 4; t2++) /* after a cancellation: the rest one by one */
+                for (int i = 0; i < 4; i++) count += FL_TYPED(rotate_pair)(R, idx[i], idx[FL_TILE_Q(t2, i)]);
+            break;
+        }
+    }
     return count;
 }
 
@@ -197,9 +213,10 @@ static void FL_TYPED(pivot_longest)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p)
 
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
  * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2.
- * Each sweep takes the rows p of the cyclic order two at a time (p, p + 1),
- * each time the longest remaining columns (de Rijk), and their pairs with the
- * later columns q, q + 1 as 2 x 2 tiles: every pair once per sweep. */
+ * Each sweep takes the rows p of the cyclic order four at a time, each time
+ * the longest remaining columns (de Rijk): their pairs among themselves, then
+ * with the later columns four at a time as tiles, and one by one with the last
+ * few. Every pair once per sweep. */
 static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double tol,
                                int max_sweeps, int *sweeps)
 {
@@ -210,14 +227,17 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
     for (int sweep = 0; sweep < max_sweeps; sweep++) {
         long rotations = 0;
         *sweeps = sweep + 1;
-        for (ptrdiff_t p = 0; p < n - 1; p += 2) {
+        for (ptrdiff_t p = 0; p < n - 1; p += 4) {
             if (fl_stop_requested()) return FL_EINTR;
-            FL_TYPED(pivot_longest)(&R, p);
-            FL_TYPED(pivot_longest)(&R, p + 1);
-            rotations += FL_TYPED(rotate_pair)(&R, p, p + 1);
-            ptrdiff_t q = p + 2;
-            for (; q + 1 < n; q += 2) rotations += FL_TYPED(rotate_tile)(&R, p, p + 1, q, q + 1);
-            for (; q < n; q++) rotations += FL_TYPED(rotate_pair)(&R, p, q) + FL_TYPED(rotate_pair)(&R, p + 1, q);
+            const ptrdiff_t pb = n - p < 4 ? n - p : 4;
+            for (ptrdiff_t i = 0; i < pb; i++) FL_TYPED(pivot_longest)(&R, p + i);
+            for (ptrdiff_t i = 0; i < pb; i++)
+                for (ptrdiff_t j = i + 1; j < pb; j++) rotations += FL_TYPED(rotate_pair)(&R, p + i, p + j);
+            ptrdiff_t q = p + pb;
+            if (pb == 4)
+                for (; q + 4 <= n; q += 4) rotations += FL_TYPED(rotate_tile)(&R, p, q);
+            for (; q < n; q++)
+                for (ptrdiff_t i = 0; i < pb; i++) rotations += FL_TYPED(rotate_pair)(&R, p + i, q);
         }
         if (rotations == 0) return FL_OK;
     }
