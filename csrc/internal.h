@@ -63,11 +63,13 @@ typedef struct {
     void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
     void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);
     /* a tile of the one-sided Jacobi SVD, eight columns: their 28 dot products
-     * in double, and its sixteen rotations in one pass (eigen/jacobi_kernel.h) */
+     * in double, and its sixteen fast (scaled) rotations in one pass
+     * (eigen/jacobi_kernel.h) */
     void (*gram8_f64)(ptrdiff_t n, double *const *cols, double *g);
     void (*gram8_f32)(ptrdiff_t n, float *const *cols, double *g);
-    void (*rot16_f64)(ptrdiff_t n, double *const *cols, const double *c, const double *s);
-    void (*rot16_f32)(ptrdiff_t n, float *const *cols, const float *c, const float *s);
+    void (*gram8_lo_f32)(ptrdiff_t n, float *const *cols, double *g); /* summed in float32 */
+    void (*rot16_f64)(ptrdiff_t n, double *const *cols, const double *al, const double *be);
+    void (*rot16_f32)(ptrdiff_t n, float *const *cols, const float *al, const float *be);
     fl_ukr_f64 ukr_f64;
     fl_ukr_f32 ukr_f32;
     fl_ukr_sup_f64 ukr_sup_f64;

@@ -321,6 +321,21 @@ def test_svd_relative_accuracy_tall_graded_rows(order, rng):
         assert rel <= bound, f"worst relative error {rel:.3g} > {bound:.3g}"
 
 
+@pytest.mark.parametrize("form", ["BD", "DB"])
+def test_svd_relative_accuracy_mildly_graded_float32_first(form, rng):
+    """n = 64, D from 1 to 1e-2: the rows of R span a factor of about 100 (B D)
+    and 200 (D B), within 2^10, so float32 sweeps come first and float64 ones
+    finish. Every singular value still within the bound of float64 sweeps alone."""
+    n = 64
+    B = well_conditioned(rng, n, "orthogonal")
+    d = np.geomspace(1.0, 1e-2, n)[::-1]
+    A = B * d if form == "BD" else d[:, None] * B
+    ref = mpmath_singular_values(A, dps=40)
+    bound = REL_C * n * EPS64 * np.linalg.cond(B)
+    for rel in worst_relative_errors(A, ref):
+        assert rel <= bound, f"worst relative error {rel:.3g} > {bound:.3g}"
+
+
 @pytest.mark.parametrize("n", [8, 12])
 def test_numpy_svd_loses_small_singular_values_of_graded(n, rng):
     """Why fastla uses Jacobi: LAPACK's dgesdd (behind numpy.linalg.svd) is accurate

@@ -62,44 +62,56 @@ void FL_K(rot)(ptrdiff_t n, FL_T *x, FL_T *y, FL_T c, FL_T s)
  * of four disjoint ones, step t pairing p_i with q_(i+t) mod 4. */
 #include "jacobi_tile.h"
 
-/* The 28 dot products among the tile's eight columns (n long), in double, in one
- * pass: g[k] for i < j in the order (0,1), (0,2), ..., (6,7). */
+/* The 28 dot products among the tile's eight columns (n long) in one pass:
+ * g[k] for i < j in the order (0,1), (0,2), ..., (6,7). gram8 sums in double
+ * (W: double vectors), gram8_lo in the element type (V: twice the lanes for
+ * float32, the same as gram8 for float64). */
+#define FL_GRAM8_BODY(VT, ZERO, LOAD, FMA, HSUM, LEN)                                   \
+    do {                                                                                \
+        const FL_T *c[FL_TILE_COLS];                                                   \
+        for (int i = 0; i < FL_TILE_COLS; i++) c[i] = cols[i];                         \
+        VT acc[28];                                                                     \
+        for (int k = 0; k < 28; k++) acc[k] = ZERO();                                   \
+        ptrdiff_t r = 0;                                                                \
+        for (; r + LEN <= n; r += LEN) {                                                \
+            VT v[FL_TILE_COLS];                                                         \
+            _Pragma("GCC unroll 8") for (int i = 0; i < FL_TILE_COLS; i++) v[i] = LOAD(c[i] + r); \
+            int k = 0;                                                                  \
+            _Pragma("GCC unroll 8") for (int i = 0; i < FL_TILE_COLS; i++)             \
+                _Pragma("GCC unroll 8") for (int j = i + 1; j < FL_TILE_COLS; j++, k++) \
+                    acc[k] = FMA(v[i], v[j], acc[k]);                                   \
+        }                                                                               \
+        for (int k = 0; k < 28; k++) g[k] = HSUM(acc[k]);                               \
+        for (; r < n; r++) {                                                            \
+            int k = 0;                                                                  \
+            for (int i = 0; i < FL_TILE_COLS; i++)                                      \
+                for (int j = i + 1; j < FL_TILE_COLS; j++, k++) g[k] += (double)c[i][r] * c[j][r]; \
+        }                                                                               \
+    } while (0)
+
 void FL_K(gram8)(ptrdiff_t n, FL_T *const *cols, double *g)
 {
-    const FL_T *c[FL_TILE_COLS];
-    for (int i = 0; i < FL_TILE_COLS; i++) c[i] = cols[i];
-    fl_w acc[28];
-    for (int k = 0; k < 28; k++) acc[k] = FL_WZERO();
-    ptrdiff_t r = 0;
-    for (; r + FL_WLEN <= n; r += FL_WLEN) {
-        fl_w v[FL_TILE_COLS];
-#pragma GCC unroll 8
-        for (int i = 0; i < FL_TILE_COLS; i++) v[i] = FL_WLOAD(c[i] + r);
-        int k = 0;
-#pragma GCC unroll 8
-        for (int i = 0; i < FL_TILE_COLS; i++)
-#pragma GCC unroll 8
-            for (int j = i + 1; j < FL_TILE_COLS; j++, k++) acc[k] = FL_WFMA(v[i], v[j], acc[k]);
-    }
-    for (int k = 0; k < 28; k++) g[k] = FL_WHSUM(acc[k]);
-    for (; r < n; r++) {
-        int k = 0;
-        for (int i = 0; i < FL_TILE_COLS; i++)
-            for (int j = i + 1; j < FL_TILE_COLS; j++, k++) g[k] += (double)c[i][r] * c[j][r];
-    }
+    FL_GRAM8_BODY(fl_w, FL_WZERO, FL_WLOAD, FL_WFMA, FL_WHSUM, FL_WLEN);
+}
+
+void FL_K(gram8_lo)(ptrdiff_t n, FL_T *const *cols, double *g)
+{
+    FL_GRAM8_BODY(fl_v, FL_VZERO, FL_VLOADU, FL_VFMA, FL_VHSUM, FL_VLEN);
 }
 
 /* The tile's sixteen rotations in one pass, in their order (rotation 4 t + i
- * pairs p_i with q_(i+t) mod 4), each x <- c x - s y, y <- s x + c y on
- * (p_i, q) as rot does; c = 1, s = 0 leaves a pair as it is. Written with the
- * vector macros: the compiler does not vectorise eight streams by itself. */
-void FL_K(rot16)(ptrdiff_t n, FL_T *const *cols, const FL_T *cs, const FL_T *sn)
+ * pairs p_i with q_(i+t) mod 4), as fast (scaled) rotations of two
+ * multiply-adds each: x <- x + al y, y <- y + be x on (p_i, q). The caller keeps
+ * each column's scale: a plane rotation by (c, s) of the columns d_x x and d_y y
+ * is c d_x (x - t (d_y / d_x) y) and c d_y (y + t (d_x / d_y) x), t = s / c.
+ * al = be = 0 leaves a pair as it is. Written with the vector macros: the
+ * compiler does not vectorise eight streams by itself. */
+void FL_K(rot16)(ptrdiff_t n, FL_T *const *cols, const FL_T *al, const FL_T *be)
 {
     FL_T *x[FL_TILE_COLS];
     for (int i = 0; i < FL_TILE_COLS; i++) x[i] = cols[i];
-    fl_v vc[FL_TILE_PAIRS], vs[FL_TILE_PAIRS], vns[FL_TILE_PAIRS];
-    for (int k = 0; k < FL_TILE_PAIRS; k++) vc[k] = FL_VSET1(cs[k]), vs[k] = FL_VSET1(sn[k]), vns[k] = FL_VSET1(-sn[k]);
-    const fl_v zero = FL_VZERO();
+    fl_v va[FL_TILE_PAIRS], vb[FL_TILE_PAIRS];
+    for (int k = 0; k < FL_TILE_PAIRS; k++) va[k] = FL_VSET1(al[k]), vb[k] = FL_VSET1(be[k]);
     ptrdiff_t r = 0;
     for (; r + FL_VLEN <= n; r += FL_VLEN) {
         fl_v v[FL_TILE_COLS];
@@ -111,8 +123,8 @@ void FL_K(rot16)(ptrdiff_t n, FL_T *const *cols, const FL_T *cs, const FL_T *sn)
             for (int i = 0; i < 4; i++) {
                 const int j = FL_TILE_Q(t, i), k = 4 * t + i;
                 fl_v a = v[i], b = v[j];
-                v[i] = FL_VFMA(vns[k], b, FL_VFMA(vc[k], a, zero)); /* c a - s b */
-                v[j] = FL_VFMA(vs[k], a, FL_VFMA(vc[k], b, zero));  /* s a + c b */
+                v[i] = FL_VFMA(va[k], b, a);
+                v[j] = FL_VFMA(vb[k], a, b);
             }
 #pragma GCC unroll 8
         for (int i = 0; i < FL_TILE_COLS; i++) FL_VSTOREU(x[i] + r, v[i]);
@@ -124,8 +136,8 @@ void FL_K(rot16)(ptrdiff_t n, FL_T *const *cols, const FL_T *cs, const FL_T *sn)
             for (int i = 0; i < 4; i++) {
                 const int j = FL_TILE_Q(t, i), k = 4 * t + i;
                 FL_T a = v[i], b = v[j];
-                v[i] = cs[k] * a - sn[k] * b;
-                v[j] = sn[k] * a + cs[k] * b;
+                v[i] = a + al[k] * b;
+                v[j] = b + be[k] * a;
             }
         for (int i = 0; i < FL_TILE_COLS; i++) x[i][r] = v[i];
     }

@@ -21,6 +21,16 @@
  * kept current by Rutishauser's updates and recomputed when the update has
  * cancelled; before each p the longest remaining column is swapped in (de Rijk). */
 
+#ifndef FL_SVD_BLOCKS
+#define FL_SVD_BLOCKS 17       /* the workspace's pieces */
+#define FL_SVD_QR_FIRST 2      /* m >= this n: an unpivoted QR first, if rows_alike */
+#define FL_SVD_ROWS_ALIKE 16.0
+#define FL_SVD_SCALE_MIN 0x1p-32 /* a column's scale below this is multiplied in */
+#define FL_SVD_ROW_BLOCK 16      /* rows of the cyclic order taken together */
+#define FL_SVD_F32_FIRST_MIN_N 64      /* float64, n >= this: float32 sweeps first, */
+#define FL_SVD_F32_FIRST_SPREAD 1024.0 /* if the columns of R^T are within this */
+#endif
+
 static void FL_TYPED(swap_columns)(ptrdiff_t rows, FL_T *M, ptrdiff_t p, ptrdiff_t q)
 {
     FL_T *a = M + p * rows, *b = M + q * rows;
@@ -70,7 +80,7 @@ static double FL_TYPED(negligible_sumsq)(void)
  * route serves where d^2 or e^2 could overflow or underflow). The squared
  * lengths become ap - t dot and aq + t dot (Rutishauser): *tdot = t dot. */
 static int fl_jacobi_angle(double ap, double aq, double dot, double tol, double tiny2, double *c, double *s,
-                           double *tdot)
+                           double *tan, double *tdot)
 {
     if (aq <= tiny2 || ap <= tiny2 || fabs(dot) <= tol * sqrt(ap) * sqrt(aq)) return 0;
     double d = aq - ap, e = 2.0 * dot, big = fmax(fabs(d), fabs(e)), t;
@@ -86,19 +96,37 @@ static int fl_jacobi_angle(double ap, double aq, double dot, double tol, double 
         *c = 1.0 / sqrt(1.0 + t * t);
         *s = t * *c;
     }
+    *tan = t;
     *tdot = t * dot;
     return 1;
 }
 #endif
 
 /* The state of one run of one-sided Jacobi: Y (rows x n) and J (n x n, or
- * NULL), column-major; a[i] = |y_i|^2 kept current. */
+ * NULL), column-major, column i of each stored divided by its scale d[i]
+ * (the tiles' fast rotations leave the factor c of each rotation there);
+ * a[i] = |y_i|^2 (of the true column) kept current. */
 typedef struct {
     ptrdiff_t rows, n;
     FL_T *Y, *J;
-    double *a, tol, tiny2;
+    double *a, *d, tol, tiny2;
     const fl_kernel_table *K;
+    int float_sums; /* float32 tiles: dot products summed in float32 (a preconditioner's) */
 } FL_TYPED(jacobi_run);
+
+/* Column i of Y and J times its scale, which becomes 1 */
+static void FL_TYPED(unscale)(const FL_TYPED(jacobi_run) *R, ptrdiff_t i)
+{
+    const FL_T f = (FL_T)R->d[i];
+    if (R->d[i] == 1) return;
+    FL_T *y = R->Y + i * R->rows;
+    for (ptrdiff_t r = 0; r < R->rows; r++) y[r] *= f;
+    if (R->J) {
+        FL_T *x = R->J + i * R->n;
+        for (ptrdiff_t r = 0; r < R->n; r++) x[r] *= f;
+    }
+    R->d[i] = 1;
+}
 
 /* The new squared lengths of p and q after a rotation: refreshed from the column
  * where the update has cancelled (the shorter column loses |t dot|). */
@@ -115,10 +143,12 @@ static void FL_TYPED(update_lengths)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p,
 static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
     const ptrdiff_t rows = R->rows, n = R->n;
-    double c, s, tdot;
+    double c, s, t, tdot;
     if (R->a[p] <= R->tiny2 || R->a[q] <= R->tiny2) return 0;
+    FL_TYPED(unscale)(R, p);
+    FL_TYPED(unscale)(R, q);
     double dot = FL_TYPED(dot_double)(rows, R->Y + p * rows, R->Y + q * rows, R->K);
-    if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &c, &s, &tdot)) return 0;
+    if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &c, &s, &t, &tdot)) return 0;
     R->K->FL_TYPED(rot)(rows, R->Y + p * rows, R->Y + q * rows, (FL_T)c, (FL_T)s);
     if (R->J) R->K->FL_TYPED(rot)(n, R->J + p * n, R->J + q * n, (FL_T)c, (FL_T)s);
     FL_TYPED(update_lengths)(R, p, q, tdot);
@@ -129,22 +159,24 @@ static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
  * (eigen/jacobi_tile.h): four steps of four disjoint pairs, whose scalar work
  * is four independent chains. The 28 dot products among the eight columns come
  * from one pass (gram8) into G, which each step's rotations then update as
- * they would the columns (for a rotation of (i, j), rows and columns i and j
- * of G, and g_ij = 0), so that later steps read their dot products from G; the sixteen
- * rotations go to the columns in one pass (rot16). Each column is read and
- * written once per tile instead of once per pair. Where a length cancels, the
- * steps so far are applied, the length recomputed, and the tile's remaining
- * pairs taken one by one. Returns the number of rotations. */
+ * they would the columns (rows and columns i and j of G for a rotation of
+ * (i, j), and g_ij = 0), so that later steps read their dot products from G.
+ * The sixteen rotations go to the columns in one pass (rot16) as fast
+ * rotations, two multiply-adds per entry instead of four, their factors c left
+ * in the columns' scales. Each column is read and written once per tile
+ * instead of once per pair. Where a length cancels, the steps so far are
+ * applied, the length recomputed, and the tile's remaining pairs taken one by
+ * one. Returns the number of rotations. */
 static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
     const ptrdiff_t rows = R->rows, n = R->n;
     const ptrdiff_t idx[FL_TILE_COLS] = {p, p + 1, p + 2, p + 3, q, q + 1, q + 2, q + 3};
-    double *a = R->a, al[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS], g[28];
-    double c[FL_TILE_PAIRS], s[FL_TILE_PAIRS];
+    double *a = R->a, al[FL_TILE_COLS], ds[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS], g[28];
+    FL_T fa[FL_TILE_PAIRS], fb[FL_TILE_PAIRS];
     FL_T *ycols[FL_TILE_COLS], *jcols[FL_TILE_COLS];
     int negligible = 0, count = 0;
     for (int i = 0; i < FL_TILE_COLS; i++) {
-        al[i] = a[idx[i]];
+        al[i] = a[idx[i]], ds[i] = R->d[idx[i]];
         negligible |= al[i] <= R->tiny2;
         ycols[i] = R->Y + idx[i] * rows;
         jcols[i] = R->J ? R->J + idx[i] * n : NULL;
@@ -154,41 +186,46 @@ static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
             for (int i = 0; i < 4; i++) count += FL_TYPED(rotate_pair)(R, idx[i], idx[FL_TILE_Q(t, i)]);
         return count;
     }
+#if FL_SVD_F32
+    (R->float_sums ? R->K->gram8_lo_f32 : R->K->gram8_f32)(rows, ycols, g);
+#else
     R->K->FL_TYPED(gram8)(rows, ycols, g);
-    for (int i = 0, k = 0; i < FL_TILE_COLS; i++)
-        for (int j = i + 1; j < FL_TILE_COLS; j++, k++) G[i][j] = G[j][i] = g[k];
-    for (int k = 0; k < FL_TILE_PAIRS; k++) c[k] = 1, s[k] = 0;
+#endif
+    for (int i = 0, k = 0; i < FL_TILE_COLS; i++) /* the true columns' dot products */
+        for (int j = i + 1; j < FL_TILE_COLS; j++, k++) G[i][j] = G[j][i] = g[k] * ds[i] * ds[j];
+    for (int k = 0; k < FL_TILE_PAIRS; k++) fa[k] = fb[k] = 0;
     for (int t = 0; t < 4; t++) {
-        double before[FL_TILE_COLS], tdot;
+        double before[FL_TILE_COLS];
         int cancelled = 0;
         for (int i = 0; i < FL_TILE_COLS; i++) before[i] = al[i];
         for (int i = 0; i < 4; i++) {
             const int j = FL_TILE_Q(t, i), k = 4 * t + i;
-            if (!fl_jacobi_angle(al[i], al[j], G[i][j], R->tol, R->tiny2, &c[k], &s[k], &tdot)) continue;
+            double c, sn, tn, tdot;
+            if (!fl_jacobi_angle(al[i], al[j], G[i][j], R->tol, R->tiny2, &c, &sn, &tn, &tdot)) continue;
             al[i] -= tdot, al[j] += tdot;
             count++;
-        }
-        for (int i = 0; i < 4; i++) { /* G <- the step's rotations applied to both sides */
-            const int j = FL_TILE_Q(t, i), k = 4 * t + i;
-            if (s[k] == 0 && c[k] == 1) continue;
-            for (int l = 0; l < FL_TILE_COLS; l++) {
+            for (int l = 0; l < FL_TILE_COLS; l++) { /* G <- the rotation applied to both sides */
                 if (l == i || l == j) continue;
                 double gi = G[i][l], gj = G[j][l];
-                G[i][l] = G[l][i] = c[k] * gi - s[k] * gj;
-                G[j][l] = G[l][j] = s[k] * gi + c[k] * gj;
+                G[i][l] = G[l][i] = c * gi - sn * gj;
+                G[j][l] = G[l][j] = sn * gi + c * gj;
             }
             G[i][j] = G[j][i] = 0; /* what the rotation is for */
+            fa[k] = (FL_T)(-tn * (ds[j] / ds[i]));
+            fb[k] = (FL_T)(tn * (ds[i] / ds[j]));
+            ds[i] *= c, ds[j] *= c;
         }
         for (int i = 0; i < FL_TILE_COLS; i++) cancelled |= al[i] < 0.05 * before[i];
         if (cancelled || t == 3) {
             if (count) {
-                FL_T cf[FL_TILE_PAIRS], sf[FL_TILE_PAIRS];
-                for (int k = 0; k < FL_TILE_PAIRS; k++) cf[k] = (FL_T)c[k], sf[k] = (FL_T)s[k];
-                R->K->FL_TYPED(rot16)(rows, ycols, cf, sf);
-                if (R->J) R->K->FL_TYPED(rot16)(n, jcols, cf, sf);
+                R->K->FL_TYPED(rot16)(rows, ycols, fa, fb);
+                if (R->J) R->K->FL_TYPED(rot16)(n, jcols, fa, fb);
             }
-            for (int i = 0; i < FL_TILE_COLS; i++)
-                a[idx[i]] = al[i] < 0.05 * before[i] ? R->K->FL_TYPED(sumsq)(rows, ycols[i]) : al[i];
+            for (int i = 0; i < FL_TILE_COLS; i++) {
+                R->d[idx[i]] = ds[i];
+                a[idx[i]] = al[i] < 0.05 * before[i] ? R->K->FL_TYPED(sumsq)(rows, ycols[i]) * ds[i] * ds[i] : al[i];
+                if (ds[i] < FL_SVD_SCALE_MIN) FL_TYPED(unscale)(R, idx[i]);
+            }
             for (int t2 = t + 1; t2 < 4; t2++) /* after a cancellation: the rest one by one */
                 for (int i = 0; i < 4; i++) count += FL_TYPED(rotate_pair)(R, idx[i], idx[FL_TILE_Q(t2, i)]);
             break;
@@ -209,39 +246,67 @@ static void FL_TYPED(pivot_longest)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p)
     if (R->J) FL_TYPED(swap_columns)(R->n, R->J, p, big);
     double t = a[p];
     a[p] = a[big], a[big] = t;
+    t = R->d[p];
+    R->d[p] = R->d[big], R->d[big] = t;
+}
+
+/* The pairs between columns p..p+pb-1 and q..q+qb-1 (disjoint ranges, or the
+ * same range for its pairs among themselves): 4 x 4 tiles where both have
+ * four, else one by one. Returns the number of rotations. */
+static long FL_TYPED(rotate_block)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t pb, ptrdiff_t q,
+                                   ptrdiff_t qb)
+{
+    long rotations = 0;
+    if (p == q) {
+        for (ptrdiff_t i = 0; i < pb; i++)
+            for (ptrdiff_t j = i + 1; j < pb; j++) rotations += FL_TYPED(rotate_pair)(R, p + i, p + j);
+    } else if (pb == 4 && qb == 4) {
+        rotations += FL_TYPED(rotate_tile)(R, p, q);
+    } else {
+        for (ptrdiff_t j = 0; j < qb; j++)
+            for (ptrdiff_t i = 0; i < pb; i++) rotations += FL_TYPED(rotate_pair)(R, p + i, q + j);
+    }
+    return rotations;
 }
 
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
- * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2.
- * Each sweep takes the rows p of the cyclic order four at a time, each time
- * the longest remaining columns (de Rijk): their pairs among themselves, then
- * with the later columns four at a time as tiles, and one by one with the last
- * few. Every pair once per sweep. */
-static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double tol,
-                               int max_sweeps, int *sweeps)
+ * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2; d: n
+ * doubles of workspace (the columns' scales). float_sums: see jacobi_run.
+ * Each sweep takes the rows p of the cyclic order FL_SVD_ROW_BLOCK at a time,
+ * each time the longest remaining columns (de Rijk), in groups of four: their
+ * pairs among themselves, then with the later columns four at a time, as
+ * tiles. The four columns q of a group then serve the whole block of rows
+ * while in cache (at 500 x 500, Y and J are 4 MB). Every pair once per sweep. */
+static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double *d, double tol,
+                               int max_sweeps, int float_sums, int *sweeps)
 {
     const fl_kernel_table *K = fl_kernels();
-    for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows);
-    const FL_TYPED(jacobi_run) R = {rows, n, Y, J, a, tol, FL_TYPED(negligible_sumsq)(), K};
+    for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows), d[i] = 1;
+    const FL_TYPED(jacobi_run) R = {rows, n, Y, J, a, d, tol, FL_TYPED(negligible_sumsq)(), K, float_sums};
+    int st = FL_ENOCONV;
     *sweeps = 0;
-    for (int sweep = 0; sweep < max_sweeps; sweep++) {
+    for (int sweep = 0; sweep < max_sweeps && st == FL_ENOCONV; sweep++) {
         long rotations = 0;
         *sweeps = sweep + 1;
-        for (ptrdiff_t p = 0; p < n - 1; p += 4) {
-            if (fl_stop_requested()) return FL_EINTR;
-            const ptrdiff_t pb = n - p < 4 ? n - p : 4;
-            for (ptrdiff_t i = 0; i < pb; i++) FL_TYPED(pivot_longest)(&R, p + i);
-            for (ptrdiff_t i = 0; i < pb; i++)
-                for (ptrdiff_t j = i + 1; j < pb; j++) rotations += FL_TYPED(rotate_pair)(&R, p + i, p + j);
-            ptrdiff_t q = p + pb;
-            if (pb == 4)
-                for (; q + 4 <= n; q += 4) rotations += FL_TYPED(rotate_tile)(&R, p, q);
-            for (; q < n; q++)
-                for (ptrdiff_t i = 0; i < pb; i++) rotations += FL_TYPED(rotate_pair)(&R, p + i, q);
+        for (ptrdiff_t p = 0; p < n - 1; p += FL_SVD_ROW_BLOCK) {
+            if (fl_stop_requested()) {
+                st = FL_EINTR;
+                break;
+            }
+            const ptrdiff_t pe = n - p < FL_SVD_ROW_BLOCK ? n : p + FL_SVD_ROW_BLOCK;
+            for (ptrdiff_t i = p; i < pe; i++) FL_TYPED(pivot_longest)(&R, i);
+            for (ptrdiff_t p1 = p; p1 < pe; p1 += 4) /* the block's pairs among themselves */
+                for (ptrdiff_t p2 = p1; p2 < pe; p2 += 4)
+                    rotations += FL_TYPED(rotate_block)(&R, p1, pe - p1 < 4 ? pe - p1 : 4, p2,
+                                                        pe - p2 < 4 ? pe - p2 : 4);
+            for (ptrdiff_t q = pe; q < n; q += 4) /* with the later columns */
+                for (ptrdiff_t p1 = p; p1 < pe; p1 += 4)
+                    rotations += FL_TYPED(rotate_block)(&R, p1, pe - p1 < 4 ? pe - p1 : 4, q, n - q < 4 ? n - q : 4);
         }
-        if (rotations == 0) return FL_OK;
+        if (rotations == 0 && st == FL_ENOCONV) st = FL_OK;
     }
-    return FL_ENOCONV;
+    for (ptrdiff_t i = 0; i < n; i++) FL_TYPED(unscale)(&R, i);
+    return st;
 }
 
 /* w minus its components along the columns j of W (n x n, column-major) that
@@ -290,9 +355,6 @@ static void FL_TYPED(complete_basis)(ptrdiff_t n, FL_T *W, int *filled, double *
 
 #ifndef FL_SVD_SORT_ROWS
 #define FL_SVD_SORT_ROWS
-#define FL_SVD_BLOCKS 17       /* the workspace's pieces */
-#define FL_SVD_QR_FIRST 2      /* m >= this n: an unpivoted QR first, if rows_alike */
-#define FL_SVD_ROWS_ALIKE 16.0
 typedef struct {
     double size;
     ptrdiff_t row;
@@ -421,7 +483,15 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
         for (size_t i = 0; i < nn; i++) w.J[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) w.J[i * n + i] = 1;
     }
-    st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, sqrt((double)n) * FL_EPS, max_sweeps, sweeps);
+#if !FL_SVD_F32
+    st = fl_svd_float32_first(n, w.Y, uv ? w.J : NULL, w.a, w.norms, max_sweeps);
+    if (st != FL_OK) {
+        for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
+        return st;
+    }
+#endif
+    st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, w.norms, sqrt((double)n) * FL_EPS, max_sweeps, 0,
+                             sweeps);
     if (st == FL_EINTR) {
         for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);
         return st;
