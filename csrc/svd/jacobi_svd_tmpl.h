@@ -70,34 +70,46 @@ static double FL_TYPED(negligible_sumsq)(void)
 
 #ifndef FL_JACOBI_ANGLE
 #define FL_JACOBI_ANGLE
+typedef struct {
+    double c, s, t, tdot, ic; /* cosine, sine, tangent, t dot, 1 / c */
+} fl_jacobi_rotation;
+
 /* The rotation of a column pair (p, q) with squared lengths ap, aq and dot
  * product dot, if it is due: |dot| > tol |y_p| |y_q| and neither column is
  * negligible. Its tangent t is the smaller root of t^2 + 2 zeta t - 1 = 0,
- * zeta = (aq - ap) / (2 dot); with d = aq - ap, e = 2 dot, r = sqrt(d^2 + e^2):
- *   t = sign(d) e / (|d| + r),   c = (|d| + r) / w,   s = sign(d) e / w,
- *   w = sqrt(2 r (r + |d|))     (c = 1 / sqrt(1 + t^2), s = t c),
- * a shorter chain of divisions and square roots than through zeta (the old
- * route serves where d^2 or e^2 could overflow or underflow). The squared
- * lengths become ap - t dot and aq + t dot (Rutishauser): *tdot = t dot. */
-static int fl_jacobi_angle(double ap, double aq, double dot, double tol, double tiny2, double *c, double *s,
-                           double *tan, double *tdot)
+ * zeta = (aq - ap) / (2 dot); with d = aq - ap, e = 2 dot, r = sqrt(d^2 + e^2),
+ * u = |d| + r:
+ *   t = sign(d) e / u,   c = u / w,   s = sign(d) e / w,   w = sqrt(2 r u)
+ * (c = 1 / sqrt(1 + t^2), s = t c): two square roots and two divisions (1 / w,
+ * 1 / u), where the route through zeta takes two and three in one chain. The
+ * old route serves where d^2 or e^2 could overflow or underflow. The test is
+ * squared where ap aq is far from both ends of the range (the square roots are
+ * taken apart elsewhere, so that nothing underflows). The squared lengths
+ * become ap - t dot and aq + t dot (Rutishauser). */
+static int fl_jacobi_angle(double ap, double aq, double dot, double tol, double tiny2, fl_jacobi_rotation *out)
 {
-    if (aq <= tiny2 || ap <= tiny2 || fabs(dot) <= tol * sqrt(ap) * sqrt(aq)) return 0;
-    double d = aq - ap, e = 2.0 * dot, big = fmax(fabs(d), fabs(e)), t;
+    if (aq <= tiny2 || ap <= tiny2) return 0;
+    if (ap > 1e-100 && aq > 1e-100 && ap < 1e100 && aq < 1e100) {
+        if (dot * dot <= tol * tol * ap * aq) return 0;
+    } else if (fabs(dot) <= tol * sqrt(ap) * sqrt(aq)) {
+        return 0;
+    }
+    double d = aq - ap, e = 2.0 * dot, big = fmax(fabs(d), fabs(e));
     if (big > 1e-140 && big < 1e140) {
-        double r = sqrt(d * d + e * e), ad = fabs(d), se = d >= 0 ? e : -e;
-        double w = sqrt(2.0 * r * (r + ad));
-        t = se / (ad + r);
-        *c = (ad + r) / w;
-        *s = se / w;
+        double r = sqrt(d * d + e * e), se = d >= 0 ? e : -e, u = fabs(d) + r;
+        double w = sqrt(2.0 * r * u), iw = 1.0 / w, iu = 1.0 / u;
+        out->t = se * iu;
+        out->c = u * iw;
+        out->s = se * iw;
+        out->ic = w * iu;
     } else {
         double zeta = d / e;
-        t = fabs(zeta) > 1e150 ? 0.5 / zeta : (zeta >= 0 ? 1.0 : -1.0) / (fabs(zeta) + sqrt(1.0 + zeta * zeta));
-        *c = 1.0 / sqrt(1.0 + t * t);
-        *s = t * *c;
+        out->t = fabs(zeta) > 1e150 ? 0.5 / zeta : (zeta >= 0 ? 1.0 : -1.0) / (fabs(zeta) + sqrt(1.0 + zeta * zeta));
+        out->c = 1.0 / sqrt(1.0 + out->t * out->t);
+        out->s = out->t * out->c;
+        out->ic = 1.0 / out->c;
     }
-    *tan = t;
-    *tdot = t * dot;
+    out->tdot = out->t * dot;
     return 1;
 }
 #endif
@@ -143,15 +155,15 @@ static void FL_TYPED(update_lengths)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p,
 static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
     const ptrdiff_t rows = R->rows, n = R->n;
-    double c, s, t, tdot;
+    fl_jacobi_rotation g;
     if (R->a[p] <= R->tiny2 || R->a[q] <= R->tiny2) return 0;
     FL_TYPED(unscale)(R, p);
     FL_TYPED(unscale)(R, q);
     double dot = FL_TYPED(dot_double)(rows, R->Y + p * rows, R->Y + q * rows, R->K);
-    if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &c, &s, &t, &tdot)) return 0;
-    R->K->FL_TYPED(rot)(rows, R->Y + p * rows, R->Y + q * rows, (FL_T)c, (FL_T)s);
-    if (R->J) R->K->FL_TYPED(rot)(n, R->J + p * n, R->J + q * n, (FL_T)c, (FL_T)s);
-    FL_TYPED(update_lengths)(R, p, q, tdot);
+    if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &g)) return 0;
+    R->K->FL_TYPED(rot)(rows, R->Y + p * rows, R->Y + q * rows, (FL_T)g.c, (FL_T)g.s);
+    if (R->J) R->K->FL_TYPED(rot)(n, R->J + p * n, R->J + q * n, (FL_T)g.c, (FL_T)g.s);
+    FL_TYPED(update_lengths)(R, p, q, g.tdot);
     return 1;
 }
 
@@ -171,12 +183,13 @@ static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
 {
     const ptrdiff_t rows = R->rows, n = R->n;
     const ptrdiff_t idx[FL_TILE_COLS] = {p, p + 1, p + 2, p + 3, q, q + 1, q + 2, q + 3};
-    double *a = R->a, al[FL_TILE_COLS], ds[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS], g[28];
+    double *a = R->a, al[FL_TILE_COLS], ds[FL_TILE_COLS], ids[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS];
+    double g[28];
     FL_T fa[FL_TILE_PAIRS], fb[FL_TILE_PAIRS];
     FL_T *ycols[FL_TILE_COLS], *jcols[FL_TILE_COLS];
     int negligible = 0, count = 0;
     for (int i = 0; i < FL_TILE_COLS; i++) {
-        al[i] = a[idx[i]], ds[i] = R->d[idx[i]];
+        al[i] = a[idx[i]], ds[i] = R->d[idx[i]], ids[i] = 1.0 / ds[i];
         negligible |= al[i] <= R->tiny2;
         ycols[i] = R->Y + idx[i] * rows;
         jcols[i] = R->J ? R->J + idx[i] * n : NULL;
@@ -200,20 +213,20 @@ static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
         for (int i = 0; i < FL_TILE_COLS; i++) before[i] = al[i];
         for (int i = 0; i < 4; i++) {
             const int j = FL_TILE_Q(t, i), k = 4 * t + i;
-            double c, sn, tn, tdot;
-            if (!fl_jacobi_angle(al[i], al[j], G[i][j], R->tol, R->tiny2, &c, &sn, &tn, &tdot)) continue;
-            al[i] -= tdot, al[j] += tdot;
+            fl_jacobi_rotation r;
+            if (!fl_jacobi_angle(al[i], al[j], G[i][j], R->tol, R->tiny2, &r)) continue;
+            al[i] -= r.tdot, al[j] += r.tdot;
             count++;
             for (int l = 0; l < FL_TILE_COLS; l++) { /* G <- the rotation applied to both sides */
                 if (l == i || l == j) continue;
                 double gi = G[i][l], gj = G[j][l];
-                G[i][l] = G[l][i] = c * gi - sn * gj;
-                G[j][l] = G[l][j] = sn * gi + c * gj;
+                G[i][l] = G[l][i] = r.c * gi - r.s * gj;
+                G[j][l] = G[l][j] = r.s * gi + r.c * gj;
             }
             G[i][j] = G[j][i] = 0; /* what the rotation is for */
-            fa[k] = (FL_T)(-tn * (ds[j] / ds[i]));
-            fb[k] = (FL_T)(tn * (ds[i] / ds[j]));
-            ds[i] *= c, ds[j] *= c;
+            fa[k] = (FL_T)(-r.t * ds[j] * ids[i]);
+            fb[k] = (FL_T)(r.t * ds[i] * ids[j]);
+            ds[i] *= r.c, ds[j] *= r.c, ids[i] *= r.ic, ids[j] *= r.ic;
         }
         for (int i = 0; i < FL_TILE_COLS; i++) cancelled |= al[i] < 0.05 * before[i];
         if (cancelled || t == 3) {
@@ -272,13 +285,15 @@ static long FL_TYPED(rotate_block)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, p
 /* One-sided Jacobi on the columns of Y (rows x n, column-major); J (n x n,
  * column-major, may be NULL) gets the same rotations. a[i] = |y_i|^2; d: n
  * doubles of workspace (the columns' scales). float_sums: see jacobi_run.
+ * Stops after a sweep of at most `enough` rotations: 0, except for a
+ * preconditioner's sweeps.
  * Each sweep takes the rows p of the cyclic order FL_SVD_ROW_BLOCK at a time,
  * each time the longest remaining columns (de Rijk), in groups of four: their
  * pairs among themselves, then with the later columns four at a time, as
  * tiles. The four columns q of a group then serve the whole block of rows
  * while in cache (at 500 x 500, Y and J are 4 MB). Every pair once per sweep. */
 static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, double *a, double *d, double tol,
-                               int max_sweeps, int float_sums, int *sweeps)
+                               int max_sweeps, int float_sums, long enough, int *sweeps)
 {
     const fl_kernel_table *K = fl_kernels();
     for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows), d[i] = 1;
@@ -303,7 +318,7 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
                 for (ptrdiff_t p1 = p; p1 < pe; p1 += 4)
                     rotations += FL_TYPED(rotate_block)(&R, p1, pe - p1 < 4 ? pe - p1 : 4, q, n - q < 4 ? n - q : 4);
         }
-        if (rotations == 0 && st == FL_ENOCONV) st = FL_OK;
+        if (rotations <= enough && st == FL_ENOCONV) st = FL_OK;
     }
     for (ptrdiff_t i = 0; i < n; i++) FL_TYPED(unscale)(&R, i);
     return st;
@@ -490,7 +505,7 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
         return st;
     }
 #endif
-    st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, w.norms, sqrt((double)n) * FL_EPS, max_sweeps, 0,
+    st = FL_TYPED(one_sided)(n, n, w.Y, uv ? w.J : NULL, w.a, w.norms, sqrt((double)n) * FL_EPS, max_sweeps, 0, 0,
                              sweeps);
     if (st == FL_EINTR) {
         for (int b = 0; b < FL_SVD_BLOCKS; b++) fl_free(blocks[b]);

@@ -9,6 +9,12 @@
  * are downdated after each step and recomputed when cancellation has made the
  * downdate unreliable (LAPACK's dlaqp2, Drmac & Bujanovic 2008). */
 
+#ifndef FL_QR_BLOCK
+#define FL_QR_BLOCK 32         /* reflectors applied together by the GEMM */
+#define FL_QR_CHUNK 256        /* columns of Q updated together (bounds the workspace) */
+#define FL_QRP_BLOCKED_MIN 96  /* n >= this: the pivoted QR in panels */
+#endif
+
 /* The reflector H = I - tau v v^T (v_0 = 1) with H x = (beta, 0, ..., 0):
  * x (length len) is overwritten by (beta, v_1, ..., v_{len-1}); returns tau. */
 static FL_T FL_TYPED(householder)(ptrdiff_t len, FL_T *x)
@@ -40,56 +46,153 @@ static void FL_TYPED(reflect)(ptrdiff_t len, const FL_T *v, FL_T tau, FL_T *y)
     for (ptrdiff_t i = 1; i < len; i++) y[i] -= f * v[i];
 }
 
-/* X (m x n, column-major, m >= n) <- R above the diagonal and the reflectors
- * below it; tau[j], and perm[j] = the original index of column j.
- * norms: 2n doubles of workspace. FL_EINTR if a stop was requested. */
-static int FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t *perm, double *norms)
+/* Pivot j: the longest remaining column (by vn1) moves to position j; its
+ * index is returned (the swap is left to the caller when it has more to swap). */
+static ptrdiff_t FL_TYPED(qrp_pivot)(ptrdiff_t m, ptrdiff_t n, FL_T *X, ptrdiff_t *perm, double *vn1, double *vn2,
+                                     ptrdiff_t j)
 {
-    double *vn1 = norms, *vn2 = norms + n; /* current and last recomputed norms */
-    const double tol3z = sqrt(FL_EPS);
-    for (ptrdiff_t j = 0; j < n; j++) {
-        FL_T r;
-        FL_TYPED(fl_nrm2)(m, X + j * m, 1, &r);
-        vn1[j] = vn2[j] = r;
-        perm[j] = j;
-    }
-    for (ptrdiff_t j = 0; j < n; j++) {
-        if (fl_stop_requested()) return FL_EINTR;
-        ptrdiff_t p = j;
-        for (ptrdiff_t k = j + 1; k < n; k++)
-            if (vn1[k] > vn1[p]) p = k;
-        if (p != j) { /* the pivot: the longest remaining column goes first */
-            FL_T *a = X + j * m, *b = X + p * m;
-            for (ptrdiff_t i = 0; i < m; i++) {
-                FL_T t = a[i];
-                a[i] = b[i];
-                b[i] = t;
-            }
-            ptrdiff_t tp = perm[j];
-            perm[j] = perm[p], perm[p] = tp;
-            vn1[p] = vn1[j], vn2[p] = vn2[j];
+    ptrdiff_t p = j;
+    for (ptrdiff_t k = j + 1; k < n; k++)
+        if (vn1[k] > vn1[p]) p = k;
+    if (p != j) {
+        FL_T *a = X + j * m, *b = X + p * m;
+        for (ptrdiff_t i = 0; i < m; i++) {
+            FL_T t = a[i];
+            a[i] = b[i];
+            b[i] = t;
         }
+        ptrdiff_t tp = perm[j];
+        perm[j] = perm[p], perm[p] = tp;
+        vn1[p] = vn1[j], vn2[p] = vn2[j];
+    }
+    return p;
+}
+
+/* The norm of column k below row j, downdated by its entry x_jk (LAPACK's rule);
+ * 0 where the downdate has cancelled too much and the norm must be recomputed. */
+static int FL_TYPED(qrp_downdate)(double x, double *vn1, double *vn2)
+{
+    if (*vn1 == 0) return 1;
+    double t = fabs(x) / *vn1;
+    t = fmax(0.0, (1.0 + t) * (1.0 - t));
+    double t2 = t * (*vn1 / *vn2) * (*vn1 / *vn2);
+    if (t2 <= sqrt(FL_EPS)) return 0;
+    *vn1 *= sqrt(t);
+    return 1;
+}
+
+/* Steps j0.. of the pivoted QR, one column at a time (LAPACK's dlaqp2), the
+ * norms vn1, vn2 current for the columns j0.. */
+static int FL_TYPED(qrp_steps)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t *perm, double *vn1,
+                               double *vn2, ptrdiff_t j0)
+{
+    for (ptrdiff_t j = j0; j < n; j++) {
+        if (fl_stop_requested()) return FL_EINTR;
+        FL_TYPED(qrp_pivot)(m, n, X, perm, vn1, vn2, j);
         FL_T *v = X + j * m + j;
         tau[j] = FL_TYPED(householder)(m - j, v);
         FL_T beta = v[0];
         v[0] = 1;
         for (ptrdiff_t k = j + 1; k < n; k++) FL_TYPED(reflect)(m - j, v, tau[j], X + k * m + j);
         v[0] = beta;
-        for (ptrdiff_t k = j + 1; k < n; k++) { /* downdate the remaining norms */
-            if (vn1[k] == 0) continue;
-            double t = fabs((double)X[k * m + j]) / vn1[k];
-            t = fmax(0.0, (1.0 + t) * (1.0 - t));
-            double t2 = t * (vn1[k] / vn2[k]) * (vn1[k] / vn2[k]);
-            if (t2 <= tol3z) { /* too much cancelled: recompute */
+        for (ptrdiff_t k = j + 1; k < n; k++) /* downdate the remaining norms, or recompute */
+            if (!FL_TYPED(qrp_downdate)(X[k * m + j], &vn1[k], &vn2[k])) {
                 FL_T r = 0;
                 if (j + 1 < m) FL_TYPED(fl_nrm2)(m - j - 1, X + k * m + j + 1, 1, &r);
                 vn1[k] = vn2[k] = r;
-            } else {
-                vn1[k] *= sqrt(t);
             }
-        }
     }
     return FL_OK;
+}
+
+/* X (m x n, column-major, m >= n) <- R above the diagonal and the reflectors
+ * below it; tau[j], and perm[j] = the original index of column j.
+ * norms: 2n doubles of workspace. FL_EINTR if a stop was requested.
+ *
+ * Panels of FL_QR_BLOCK columns as LAPACK's dgeqp3 and dlaqps take them: each
+ * step pivots, brings its column up to date with the panel's earlier reflectors,
+ * reflects it, and records in F what the reflector does to the columns to its
+ * right (F_k = tau_k A^T v_k, less what the earlier ones already did), updating
+ * only the row the norms are downdated from; the rest of the matrix is updated
+ * once per panel, A -= V F^T by the GEMM. A panel ends early where a norm must
+ * be recomputed (its column is not up to date until then). The last columns go
+ * one at a time (qrp_steps). */
+static int FL_TYPED(qrp)(ptrdiff_t m, ptrdiff_t n, FL_T *X, FL_T *tau, ptrdiff_t *perm, double *norms)
+{
+    double *vn1 = norms, *vn2 = norms + n; /* current and last recomputed norms */
+    const ptrdiff_t nb = FL_QR_BLOCK;
+    const fl_kernel_table *K = fl_kernels();
+    for (ptrdiff_t j = 0; j < n; j++) {
+        FL_T r;
+        FL_TYPED(fl_nrm2)(m, X + j * m, 1, &r);
+        vn1[j] = vn2[j] = r;
+        perm[j] = j;
+    }
+    if (n < FL_QRP_BLOCKED_MIN) return FL_TYPED(qrp_steps)(m, n, X, tau, perm, vn1, vn2, 0);
+    FL_T *F = fl_malloc(sizeof(FL_T) * (size_t)(n * nb)); /* F[k n + j]: panel step k, column j */
+    double *aux = fl_malloc(sizeof(double) * (size_t)nb);
+    unsigned char *stale = fl_malloc((size_t)n);
+    int st = F && aux && stale ? FL_OK : FL_ENOMEM;
+    ptrdiff_t j0 = 0;
+    while (st == FL_OK && n - j0 > 2 * nb && m - j0 > 2 * nb) {
+        if (fl_stop_requested()) {
+            st = FL_EINTR;
+            break;
+        }
+        int restart = 0;
+        ptrdiff_t kb = 0;
+        for (; kb < nb && !restart; kb++) {
+            const ptrdiff_t rk = j0 + kb;
+            ptrdiff_t p = FL_TYPED(qrp_pivot)(m, n, X, perm, vn1, vn2, rk);
+            if (p != rk)
+                for (ptrdiff_t k = 0; k < kb; k++) {
+                    FL_T t = F[k * n + p];
+                    F[k * n + p] = F[k * n + rk], F[k * n + rk] = t;
+                }
+            FL_T *col = X + rk * m;
+            for (ptrdiff_t k = 0; k < kb; k++) { /* the panel's earlier reflectors, rows rk.. */
+                const FL_T f = F[k * n + rk], *vk = X + (j0 + k) * m;
+                if (f != 0)
+                    for (ptrdiff_t i = rk; i < m; i++) col[i] -= f * vk[i];
+            }
+            FL_T *v = col + rk;
+            tau[rk] = FL_TYPED(householder)(m - rk, v);
+            FL_T beta = v[0];
+            v[0] = 1;
+            for (ptrdiff_t j = j0; j <= rk; j++) F[kb * n + j] = 0;
+            for (ptrdiff_t j = rk + 1; j < n; j++)
+                F[kb * n + j] = tau[rk] * K->FL_TYPED(dot)(m - rk, X + j * m + rk, v);
+            for (ptrdiff_t k = 0; k < kb; k++) /* less what the earlier reflectors did */
+                aux[k] = -(double)tau[rk] * K->FL_TYPED(dot)(m - rk, X + (j0 + k) * m + rk, v);
+            for (ptrdiff_t j = rk + 1; j < n; j++) {
+                double t = F[kb * n + j];
+                for (ptrdiff_t k = 0; k < kb; k++) t += F[k * n + j] * aux[k];
+                F[kb * n + j] = (FL_T)t;
+            }
+            for (ptrdiff_t j = rk + 1; j < n; j++) { /* row rk of the columns to the right */
+                double t = 0;
+                for (ptrdiff_t k = 0; k <= kb; k++) t += (double)X[(j0 + k) * m + rk] * F[k * n + j];
+                X[j * m + rk] -= (FL_T)t;
+                stale[j] = !FL_TYPED(qrp_downdate)(X[j * m + rk], &vn1[j], &vn2[j]);
+                restart |= stale[j];
+            }
+            v[0] = beta;
+        }
+        const ptrdiff_t r0 = j0 + kb; /* A(r0.., r0..) -= V(r0.., panel) F(r0.., panel)^T */
+        for (ptrdiff_t k = 0; k < kb; k++)
+            for (ptrdiff_t j = r0; j < n; j++) F[k * n + j] = -F[k * n + j];
+        st = FL_TYPED(fl_gemm_add)(m - r0, n - r0, kb, X + j0 * m + r0, 1, m, F + r0, n, 1, X + r0 * m + r0, 1, m);
+        for (ptrdiff_t j = r0; st == FL_OK && j < n; j++)
+            if (stale[j]) {
+                FL_T r = 0;
+                FL_TYPED(fl_nrm2)(m - r0, X + j * m + r0, 1, &r);
+                vn1[j] = vn2[j] = r;
+                stale[j] = 0;
+            }
+        j0 = r0;
+    }
+    fl_free(F), fl_free(aux), fl_free(stale);
+    return st == FL_OK ? FL_TYPED(qrp_steps)(m, n, X, tau, perm, vn1, vn2, j0) : st;
 }
 
 /* Q's first qcols columns, one reflector at a time (level 2): for few reflectors. */
@@ -105,10 +208,6 @@ static void FL_TYPED(form_q_unblocked)(ptrdiff_t m, ptrdiff_t n, const FL_T *X, 
     }
 }
 
-#ifndef FL_QR_BLOCK
-#define FL_QR_BLOCK 32   /* reflectors applied together by the GEMM */
-#define FL_QR_CHUNK 256  /* columns of Q updated together (bounds the workspace) */
-#endif
 
 /* kb reflectors of X from column j0 as one: H_j0 ... H_j0+kb-1 = I - V T V^T (the
  * compact WY form, LAPACK's dlarft): V (rows x kb, column-major) unit lower
