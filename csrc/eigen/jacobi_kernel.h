@@ -64,8 +64,8 @@ void FL_K(rot)(ptrdiff_t n, FL_T *x, FL_T *y, FL_T c, FL_T s)
 
 /* The 28 dot products among the tile's eight columns (n long) in one pass:
  * g[k] for i < j in the order (0,1), (0,2), ..., (6,7). gram8 sums in double
- * (W: double vectors), gram8_lo in the element type (V: twice the lanes for
- * float32, the same as gram8 for float64). */
+ * (W: double vectors), gram8_lo (float32 only) in float32 (V: twice the
+ * lanes), for a preconditioner's sweeps. */
 #define FL_GRAM8_BODY(VT, ZERO, LOAD, FMA, HSUM, LEN)                                   \
     do {                                                                                \
         const FL_T *c[FL_TILE_COLS];                                                   \
@@ -94,10 +94,12 @@ void FL_K(gram8)(ptrdiff_t n, FL_T *const *cols, double *g)
     FL_GRAM8_BODY(fl_w, FL_WZERO, FL_WLOAD, FL_WFMA, FL_WHSUM, FL_WLEN);
 }
 
+#if FL_F32 /* for float64 it would be gram8 again */
 void FL_K(gram8_lo)(ptrdiff_t n, FL_T *const *cols, double *g)
 {
     FL_GRAM8_BODY(fl_v, FL_VZERO, FL_VLOADU, FL_VFMA, FL_VHSUM, FL_VLEN);
 }
+#endif
 
 /* The tile's sixteen rotations in one pass, in their order (rotation 4 t + i
  * pairs p_i with q_(i+t) mod 4), as fast (scaled) rotations of two
