@@ -67,10 +67,12 @@ static int fl_svd_float32_first(ptrdiff_t n, double *Y, double *J, double *a, do
     if (st == FL_OK) {
         for (size_t i = 0; i < nn; i++) Y32[i] = (float)Y[i], J32[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) J32[i * n + i] = 1;
-        /* until a sweep rotates at most 1 % of the pairs: the float32 sweeps
-         * after that (the last with none) would be what float64 does anyway */
+        /* until a sweep rotates at most 5 % of the pairs: the float32 sweeps
+         * after that would do what the float64 ones do anyway (500 x 500:
+         * 11 %, 1.2 %, 0.02 %; stopping after the 11 % or the 1.2 % sweep
+         * gave the same time, after the 0.02 % one 3 % more) */
         st = one_sided_f32(n, n, Y32, J32, a, d, sqrt((double)n) * FLT_EPSILON, max_sweeps, 1,
-                           (long)n * (n - 1) / 200, &sweeps);
+                           (long)n * (n - 1) / 40, &sweeps);
         if (st == FL_ENOCONV) st = FL_OK; /* a preconditioner all the same */
     }
     if (st == FL_OK) {
