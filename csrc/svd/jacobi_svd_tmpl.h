@@ -120,6 +120,25 @@ static FL_SVD_INLINE int fl_jacobi_angle(double ap, double aq, double dot, doubl
 }
 #endif
 
+/* An operation on the columns of J, kept to be applied later (jacobi_run):
+ * a tile's sixteen fast rotations (cols[0..7], a, b), a plane rotation of
+ * cols[0] and cols[1] by c = a[0], s = b[0], column cols[0] times a[0], or
+ * columns cols[0] and cols[1] swapped. */
+#ifndef FL_JOP_KINDS
+#define FL_JOP_KINDS
+enum { FL_JOP_TILE, FL_JOP_ROT, FL_JOP_SCALE, FL_JOP_SWAP };
+#endif
+typedef struct {
+    int kind;
+    ptrdiff_t cols[FL_TILE_COLS];
+    FL_T a[FL_TILE_PAIRS], b[FL_TILE_PAIRS];
+} FL_TYPED(jop);
+
+typedef struct {
+    FL_TYPED(jop) *ops;
+    int count, cap;
+} FL_TYPED(jqueue);
+
 /* The state of one run of one-sided Jacobi: Y (rows x n) and J (n x n, or
  * NULL), column-major, column i of each stored divided by its scale d[i]
  * (the tiles' fast rotations leave the factor c of each rotation there);
@@ -132,7 +151,58 @@ typedef struct {
     const fl_kernel_table *K;
     int float_sums; /* float32 tiles: dot products summed in float32 (a preconditioner's) */
     int *rotated, sweep;
+    FL_TYPED(jqueue) *jq; /* J's operations, pending (J is NULL or jq is not) */
 } FL_TYPED(jacobi_run);
+
+#ifndef FL_SVD_JCHUNK
+#define FL_SVD_JCHUNK 2048 /* bytes of each column of J per pass of fl_jflush */
+#endif
+
+/* The pending operations to J, applied in order. No decision reads J: the
+ * rotations are decided on Y alone, so J can take them later. And each row of
+ * J moves on its own, so they go a band of rows at a time: all of them to the
+ * first rows of every column, then the next. A band of the sixteen columns of
+ * a block of rows then stays in the first-level cache while the tiles of the
+ * whole block go by, where each tile used to fetch and write back the full
+ * columns (J moves as many bytes as Y, and Y's must go at once: the next
+ * tile's dot products read them). */
+static void FL_TYPED(jflush)(const FL_TYPED(jacobi_run) *R)
+{
+    FL_TYPED(jqueue) *Q = R->jq;
+    const ptrdiff_t n = R->n, band = FL_SVD_JCHUNK / (ptrdiff_t)sizeof(FL_T);
+    for (ptrdiff_t r0 = 0; r0 < n && Q->count; r0 += band) {
+        const ptrdiff_t len = n - r0 < band ? n - r0 : band;
+        for (int k = 0; k < Q->count; k++) {
+            const FL_TYPED(jop) *o = &Q->ops[k];
+            FL_T *x = R->J + o->cols[0] * n + r0, *y = R->J + o->cols[1] * n + r0;
+            if (o->kind == FL_JOP_TILE) {
+                FL_T *cols[FL_TILE_COLS];
+                for (int i = 0; i < FL_TILE_COLS; i++) cols[i] = R->J + o->cols[i] * n + r0;
+                R->K->FL_TYPED(rot16)(len, cols, o->a, o->b);
+            } else if (o->kind == FL_JOP_ROT) {
+                R->K->FL_TYPED(rot)(len, x, y, o->a[0], o->b[0]);
+            } else if (o->kind == FL_JOP_SCALE) {
+                for (ptrdiff_t r = 0; r < len; r++) x[r] *= o->a[0];
+            } else {
+                for (ptrdiff_t r = 0; r < len; r++) {
+                    FL_T t = x[r];
+                    x[r] = y[r];
+                    y[r] = t;
+                }
+            }
+        }
+    }
+    Q->count = 0;
+}
+
+/* A new pending operation on J, the queue emptied first if full */
+static FL_TYPED(jop) *FL_TYPED(jpush)(const FL_TYPED(jacobi_run) *R, int kind)
+{
+    if (R->jq->count == R->jq->cap) FL_TYPED(jflush)(R);
+    FL_TYPED(jop) *o = &R->jq->ops[R->jq->count++];
+    o->kind = kind;
+    return o;
+}
 
 /* Whether the pairs among these columns were all found orthogonal in the last
  * sweep and no column has moved since: none was rotated in the last sweep or
@@ -155,8 +225,8 @@ static void FL_TYPED(unscale)(const FL_TYPED(jacobi_run) *R, ptrdiff_t i)
     FL_T *y = R->Y + i * R->rows;
     for (ptrdiff_t r = 0; r < R->rows; r++) y[r] *= f;
     if (R->J) {
-        FL_T *x = R->J + i * R->n;
-        for (ptrdiff_t r = 0; r < R->n; r++) x[r] *= f;
+        FL_TYPED(jop) *o = FL_TYPED(jpush)(R, FL_JOP_SCALE);
+        o->cols[0] = i, o->a[0] = f;
     }
     R->d[i] = 1;
 }
@@ -175,7 +245,7 @@ static void FL_TYPED(update_lengths)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p,
 /* One pair (p, q): its dot product, and the rotation if due. Returns 1 if rotated. */
 static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
-    const ptrdiff_t rows = R->rows, n = R->n;
+    const ptrdiff_t rows = R->rows;
     fl_jacobi_rotation g;
     const ptrdiff_t pq[2] = {p, q};
     if (R->a[p] <= R->tiny2 || R->a[q] <= R->tiny2 || FL_TYPED(settled)(R, pq, 2)) return 0;
@@ -184,7 +254,10 @@ static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
     double dot = FL_TYPED(dot_double)(rows, R->Y + p * rows, R->Y + q * rows, R->K);
     if (!fl_jacobi_angle(R->a[p], R->a[q], dot, R->tol, R->tiny2, &g)) return 0;
     R->K->FL_TYPED(rot)(rows, R->Y + p * rows, R->Y + q * rows, (FL_T)g.c, (FL_T)g.s);
-    if (R->J) R->K->FL_TYPED(rot)(n, R->J + p * n, R->J + q * n, (FL_T)g.c, (FL_T)g.s);
+    if (R->J) {
+        FL_TYPED(jop) *o = FL_TYPED(jpush)(R, FL_JOP_ROT);
+        o->cols[0] = p, o->cols[1] = q, o->a[0] = (FL_T)g.c, o->b[0] = (FL_T)g.s;
+    }
     FL_TYPED(update_lengths)(R, p, q, g.tdot);
     R->rotated[p] = R->rotated[q] = R->sweep;
     return 1;
@@ -204,12 +277,12 @@ static int FL_TYPED(rotate_pair)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
  * one. Returns the number of rotations. */
 static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptrdiff_t q)
 {
-    const ptrdiff_t rows = R->rows, n = R->n;
+    const ptrdiff_t rows = R->rows;
     const ptrdiff_t idx[FL_TILE_COLS] = {p, p + 1, p + 2, p + 3, q, q + 1, q + 2, q + 3};
     double *a = R->a, al[FL_TILE_COLS], ds[FL_TILE_COLS], ids[FL_TILE_COLS], G[FL_TILE_COLS][FL_TILE_COLS];
     double g[28];
     FL_T fa[FL_TILE_PAIRS], fb[FL_TILE_PAIRS];
-    FL_T *ycols[FL_TILE_COLS], *jcols[FL_TILE_COLS];
+    FL_T *ycols[FL_TILE_COLS];
     int negligible = 0, count = 0, moved[FL_TILE_COLS] = {0};
     int unsettled = 0;
     for (int t = 0; t < 4; t++)
@@ -227,7 +300,6 @@ static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
         al[i] = a[idx[i]], ds[i] = R->d[idx[i]], ids[i] = 1.0 / ds[i];
         negligible |= al[i] <= R->tiny2;
         ycols[i] = R->Y + idx[i] * rows;
-        jcols[i] = R->J ? R->J + idx[i] * n : NULL;
     }
     if (negligible) { /* a column left out of the rotations: the pairs one by one */
         for (int t = 0; t < 4; t++)
@@ -275,7 +347,11 @@ static int FL_TYPED(rotate_tile)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p, ptr
         if (cancelled || t == 3) {
             if (count) {
                 R->K->FL_TYPED(rot16)(rows, ycols, fa, fb);
-                if (R->J) R->K->FL_TYPED(rot16)(n, jcols, fa, fb);
+                if (R->J) {
+                    FL_TYPED(jop) *o = FL_TYPED(jpush)(R, FL_JOP_TILE);
+                    for (int i = 0; i < FL_TILE_COLS; i++) o->cols[i] = idx[i];
+                    memcpy(o->a, fa, sizeof fa), memcpy(o->b, fb, sizeof fb);
+                }
             }
             for (int i = 0; i < FL_TILE_COLS; i++) {
                 R->d[idx[i]] = ds[i];
@@ -300,7 +376,10 @@ static void FL_TYPED(pivot_longest)(const FL_TYPED(jacobi_run) *R, ptrdiff_t p)
         if (a[k] > a[big]) big = k;
     if (big == p) return;
     FL_TYPED(swap_columns)(R->rows, R->Y, p, big);
-    if (R->J) FL_TYPED(swap_columns)(R->n, R->J, p, big);
+    if (R->J) {
+        FL_TYPED(jop) *o = FL_TYPED(jpush)(R, FL_JOP_SWAP);
+        o->cols[0] = p, o->cols[1] = big;
+    }
     double t = a[p];
     a[p] = a[big], a[big] = t;
     t = R->d[p];
@@ -343,10 +422,18 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
 {
     const fl_kernel_table *K = fl_kernels();
     int *rotated = fl_malloc((size_t)n * sizeof(int));
+    /* room for a block of rows' operations on J: n tiles, the pairs among
+     * the block's columns, its swaps and scales */
+    FL_TYPED(jqueue) jq = {NULL, 0, (int)(2 * n + 4 * FL_SVD_ROW_BLOCK * FL_SVD_ROW_BLOCK)};
+    if (J) jq.ops = fl_malloc((size_t)jq.cap * sizeof(FL_TYPED(jop)));
     *sweeps = 0;
-    if (!rotated) return FL_ENOMEM;
+    if (!rotated || (J && !jq.ops)) {
+        fl_free(rotated), fl_free(jq.ops);
+        return FL_ENOMEM;
+    }
     for (ptrdiff_t i = 0; i < n; i++) a[i] = K->FL_TYPED(sumsq)(rows, Y + i * rows), d[i] = 1, rotated[i] = -1;
-    FL_TYPED(jacobi_run) R = {rows, n, Y, J, a, d, tol, FL_TYPED(negligible_sumsq)(), K, float_sums, rotated, 0};
+    FL_TYPED(jacobi_run) R = {rows, n, Y, J, a, d, tol, FL_TYPED(negligible_sumsq)(), K, float_sums, rotated, 0,
+                              J ? &jq : NULL};
     int st = FL_ENOCONV;
     for (int sweep = 0; sweep < max_sweeps && st == FL_ENOCONV; sweep++) {
         long rotations = 0;
@@ -366,11 +453,13 @@ static int FL_TYPED(one_sided)(ptrdiff_t rows, ptrdiff_t n, FL_T *Y, FL_T *J, do
             for (ptrdiff_t q = pe; q < n; q += 4) /* with the later columns */
                 for (ptrdiff_t p1 = p; p1 < pe; p1 += 4)
                     rotations += FL_TYPED(rotate_block)(&R, p1, pe - p1 < 4 ? pe - p1 : 4, q, n - q < 4 ? n - q : 4);
+            if (J) FL_TYPED(jflush)(&R); /* the block's operations on J, a band of rows at a time */
         }
         if (rotations <= enough && st == FL_ENOCONV) st = FL_OK;
     }
     for (ptrdiff_t i = 0; i < n; i++) FL_TYPED(unscale)(&R, i);
-    fl_free(rotated);
+    if (J) FL_TYPED(jflush)(&R);
+    fl_free(rotated), fl_free(jq.ops);
     return st;
 }
 
