@@ -40,6 +40,8 @@ typedef const fl_kernel_table *fl_table_ptr;
 
 static int usable[FL_ISA_COUNT];
 static int avx512bw = 0; /* byte and word instructions on top of AVX-512F */
+static int avx512vbmi = 0; /* byte permutes on top of AVX-512BW */
+static int vbmi_on = 1;    /* fl_set_vbmi */
 static fl_table_ptr current = &fl_kernels_generic; /* read by kernels while set_isa may run */
 static int current_isa = FL_ISA_GENERIC;
 static int initialised = 0;
@@ -64,6 +66,7 @@ static void detect(void)
     usable[FL_ISA_AVX512] = os_zmm && avx512f && usable[FL_ISA_AVX2] &&
                             fl_kernels_avx512.name != NULL;
     avx512bw = usable[FL_ISA_AVX512] && ((r[1] >> 30) & 1);
+    avx512vbmi = avx512bw && ((r[2] >> 1) & 1);
 #endif
 }
 
@@ -112,6 +115,16 @@ fl_isa fl_get_isa(void)
 }
 
 int fl_avx512bw_in_use(void) { return fl_get_isa() >= FL_ISA_AVX512 && avx512bw; }
+
+int fl_vbmi_usable(void)
+{
+    fl_init();
+    return avx512vbmi;
+}
+
+void fl_set_vbmi(int on) { FL_STORE(int, &vbmi_on, on != 0); }
+
+int fl_avx512vbmi_in_use(void) { return fl_avx512bw_in_use() && avx512vbmi && FL_LOAD(int, &vbmi_on); }
 
 const fl_kernel_table *fl_kernels(void) { return FL_LOAD(fl_table_ptr, &current); }
 

@@ -28,6 +28,12 @@ void fl_init(void);
 int fl_isa_usable(fl_isa isa);
 /* Selects a path; FL_EINVAL if it cannot run here (the current path is kept). */
 int fl_set_isa(fl_isa isa);
+/* AVX-512 VBMI's byte permutes, used on top of the AVX-512 path by the filter
+ * presets' lookup tables where the CPU has them: fl_vbmi_usable says whether it
+ * does; fl_set_vbmi(0) keeps those tables to AVX-512BW (for tests and
+ * comparisons), fl_set_vbmi(1) brings them back. */
+int fl_vbmi_usable(void);
+void fl_set_vbmi(int on);
 /* The path in use, and a path's name ("generic", "avx2", "avx512"). */
 fl_isa fl_get_isa(void);
 const char *fl_isa_name(fl_isa isa);

@@ -90,6 +90,10 @@ const fl_kernel_table *fl_kernels(void);
  * word instructions), which the 512-bit image kernels need. */
 int fl_avx512bw_in_use(void);
 
+/* 1 when fl_avx512bw_in_use and the CPU has AVX-512 VBMI, not turned off by
+ * fl_set_vbmi (the 64-byte lookup tables of the filter presets). */
+int fl_avx512vbmi_in_use(void);
+
 /* Workspace: aligned to FL_ALIGN bytes; NULL on failure (and for 0 bytes: never). */
 void *fl_malloc(size_t bytes);
 void fl_free(void *p);

@@ -62,6 +62,26 @@ def test_every_preset_same_bytes_on_every_path(isa, rng):
         np.testing.assert_array_equal(apply(img, name), ref, err_msg=name)
 
 
+@pytest.mark.skipif(not _core.vbmi_usable(), reason="this CPU has no AVX-512 VBMI")
+def test_vbmi_lookup_tables_give_the_bytes_of_the_word_permutes(rng):
+    """On the AVX-512 path the lookup tables run on VBMI's byte permutes where the
+    CPU has them, else on AVX-512BW's word permutes: every look, on an image whose
+    first row holds every byte value, gives the same bytes both ways."""
+    img = rng.integers(0, 256, (9, 131, 3), dtype=np.uint8)
+    img[0].reshape(-1)[:256] = np.arange(256)
+    before = _core.isa()
+    try:
+        fastla.set_isa("avx512")
+        for name in PRESETS:
+            _core.set_vbmi(False)
+            ref = apply(img, name)
+            _core.set_vbmi(True)
+            np.testing.assert_array_equal(apply(img, name), ref, err_msg=name)
+    finally:
+        _core.set_vbmi(True)
+        fastla.set_isa(before)
+
+
 @pytest.mark.parametrize("name", ["aden", "perpetua", "mayfair", "xpro2", "willow", "maven"])
 def test_presets_on_a_portrait_crop(name):
     """Odd, portrait sizes: the rotated linear gradient leaves its zero bands there."""

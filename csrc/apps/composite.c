@@ -1,6 +1,7 @@
 /* composite.c: fl_px_run, a filter preset's program of colour stages run in one
  * pass over the image (the stages: composite_tmpl.h, built here for the generic
- * path, in composite_avx2.c for AVX2 and composite_avx512.c for AVX-512BW). This file checks the program, builds
+ * path, in composite_avx2.c for AVX2, composite_avx512.c for AVX-512BW and
+ * composite_vbmi_avx512.c for AVX-512BW with VBMI). This file checks the program, builds
  * the tables a stage needs once per call, and hands bands of rows to threads. */
 #include "composite_job.h"
 
@@ -141,6 +142,10 @@ static void px_task(void *ctx, int tid, int nt)
     fl_split(J->h, 1, tid, nt, &lo, &hi);
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
 #if defined(__x86_64__) || defined(_M_X64)
+    if (fl_avx512vbmi_in_use()) {
+        fl_px_rows_avx512vbmi(J, lo, hi);
+        return;
+    }
     if (fl_avx512bw_in_use()) {
         fl_px_rows_avx512(J, lo, hi);
         return;

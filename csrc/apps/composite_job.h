@@ -38,5 +38,6 @@ static inline int fl_px_luma(int r, int g, int b) { return (r * 19595 + g * 3847
 void fl_px_rows_generic(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
 void fl_px_rows_avx2(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
 void fl_px_rows_avx512(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
+void fl_px_rows_avx512vbmi(const fl_px_job *J, ptrdiff_t lo, ptrdiff_t hi);
 
 #endif

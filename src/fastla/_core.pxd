@@ -12,6 +12,8 @@ cdef extern from "fastla.h" nogil:
     void fl_init()
     int fl_isa_usable(fl_isa isa)
     int fl_set_isa(fl_isa isa)
+    int fl_vbmi_usable()
+    void fl_set_vbmi(int on)
     fl_isa fl_get_isa()
     const char *fl_isa_name(fl_isa isa)
     int fl_isa_from_name(const char *name)

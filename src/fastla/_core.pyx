@@ -140,6 +140,16 @@ def set_isa(str name not None):
         raise ValueError(f"ISA {name!r} cannot run on this machine; usable: {', '.join(isas())}")
 
 
+def vbmi_usable():
+    """Whether this CPU has AVX-512 VBMI, which the filter presets' lookup tables use on the 'avx512' path."""
+    return bool(fl_vbmi_usable())
+
+
+def set_vbmi(bint on):
+    """Turns the AVX-512 VBMI lookup tables on or off (off: AVX-512BW's), for tests and comparisons."""
+    fl_set_vbmi(on)
+
+
 def set_num_threads(n):
     """Sets how many threads fastla's kernels may use (n >= 1)."""
     import operator
