@@ -13,7 +13,10 @@
  *      orthogonal, Y J = U' S. The columns of R^T are already close to
  *      orthogonal after pivoting, so few sweeps are needed. The pairs go in
  *      4 x 4 tiles (rotate_tile): one pass for their dot products, one for
- *      their sixteen rotations, and four independent chains of scalar work;
+ *      their sixteen rotations, and four independent chains of scalar work.
+ *      Pairs that were orthogonal last sweep and have not moved are skipped
+ *      (settled); J's rotations are queued and applied per block of rows
+ *      (jflush);
  *   3. A = (Q J) S (P U')^T: U = Q J (one GEMM), V = P U'.
  *
  * A pair (p, q) is rotated while |y_p . y_q| > tol |y_p| |y_q|, tol = sqrt(n) eps:
@@ -28,6 +31,7 @@
 #define FL_SVD_SCALE_MIN 0x1p-32 /* a column's scale below this is multiplied in */
 #define FL_SVD_ROW_BLOCK 16      /* rows of the cyclic order taken together */
 #define FL_SVD_FEW_PAIRS 4       /* a tile with at most this many pairs to test: one by one */
+#define FL_SVD_J_BAND 2048       /* bytes of each column of J per pass of jflush */
 #define FL_SVD_F32_FIRST_MIN_N 64      /* float64, n >= this: float32 sweeps first, */
 #define FL_SVD_F32_FIRST_SPREAD 1024.0 /* if the columns of R^T are within this */
 #endif
@@ -154,22 +158,18 @@ typedef struct {
     FL_TYPED(jqueue) *jq; /* J's operations, pending (J is NULL or jq is not) */
 } FL_TYPED(jacobi_run);
 
-#ifndef FL_SVD_JCHUNK
-#define FL_SVD_JCHUNK 2048 /* bytes of each column of J per pass of fl_jflush */
-#endif
-
-/* The pending operations to J, applied in order. No decision reads J: the
- * rotations are decided on Y alone, so J can take them later. And each row of
- * J moves on its own, so they go a band of rows at a time: all of them to the
- * first rows of every column, then the next. A band of the sixteen columns of
- * a block of rows then stays in the first-level cache while the tiles of the
- * whole block go by, where each tile used to fetch and write back the full
- * columns (J moves as many bytes as Y, and Y's must go at once: the next
- * tile's dot products read them). */
+/* The pending operations to J, applied in order (one_sided calls this after
+ * each block of rows). No decision reads J: the rotations are decided on Y
+ * alone, so J can take them later, and Y's columns keep the caches to
+ * themselves during the tiles (Y's rotations must go at once: the next tile's
+ * dot products read them). Each row of J moves on its own, so the operations
+ * go a band of rows at a time, all of them to the first rows of every column,
+ * then the next; at 500 x 500 bands of 1 to 4 KB a column made no difference,
+ * larger matrices keep the sixteen columns of a block in cache this way. */
 static void FL_TYPED(jflush)(const FL_TYPED(jacobi_run) *R)
 {
     FL_TYPED(jqueue) *Q = R->jq;
-    const ptrdiff_t n = R->n, band = FL_SVD_JCHUNK / (ptrdiff_t)sizeof(FL_T);
+    const ptrdiff_t n = R->n, band = FL_SVD_J_BAND / (ptrdiff_t)sizeof(FL_T);
     for (ptrdiff_t r0 = 0; r0 < n && Q->count; r0 += band) {
         const ptrdiff_t len = n - r0 < band ? n - r0 : band;
         for (int k = 0; k < Q->count; k++) {
