@@ -174,16 +174,17 @@ static void FL_TYPED(jflush)(const FL_TYPED(jacobi_run) *R)
         const ptrdiff_t len = n - r0 < band ? n - r0 : band;
         for (int k = 0; k < Q->count; k++) {
             const FL_TYPED(jop) *o = &Q->ops[k];
-            FL_T *x = R->J + o->cols[0] * n + r0, *y = R->J + o->cols[1] * n + r0;
+            FL_T *x = R->J + o->cols[0] * n + r0; /* every kind has a first column */
             if (o->kind == FL_JOP_TILE) {
                 FL_T *cols[FL_TILE_COLS];
                 for (int i = 0; i < FL_TILE_COLS; i++) cols[i] = R->J + o->cols[i] * n + r0;
                 R->K->FL_TYPED(rot16)(len, cols, o->a, o->b);
             } else if (o->kind == FL_JOP_ROT) {
-                R->K->FL_TYPED(rot)(len, x, y, o->a[0], o->b[0]);
+                R->K->FL_TYPED(rot)(len, x, R->J + o->cols[1] * n + r0, o->a[0], o->b[0]);
             } else if (o->kind == FL_JOP_SCALE) {
                 for (ptrdiff_t r = 0; r < len; r++) x[r] *= o->a[0];
             } else {
+                FL_T *y = R->J + o->cols[1] * n + r0;
                 for (ptrdiff_t r = 0; r < len; r++) {
                     FL_T t = x[r];
                     x[r] = y[r];
