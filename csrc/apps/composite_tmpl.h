@@ -342,13 +342,15 @@ static ptrdiff_t px_blend_vec(int mode, const uint8_t *a, const uint8_t *b, uint
     return i;
 }
 
-/* RGB bytes to planes, 32 pixels (96 bytes) at a time. Each 128-bit lane takes
- * 16 pixels, 48 bytes in three pieces; byte shuffles pick each channel's bytes
- * out of each piece (-128: none). Returns how many pixels it did. */
 #define Z -128
 #ifndef FL_PX_PREFETCH
 #define FL_PX_PREFETCH (3 * FL_PX_BLOCK) /* bytes ahead: the hardware prefetcher stops at page ends */
 #endif
+/* The next block's bytes, as many 64-byte lines as a step reads */
+static inline void px_prefetch_ahead(const uint8_t *q, int lines)
+{
+    for (int k = 0; k < lines; k++) _mm_prefetch((const char *)(q + FL_PX_PREFETCH + 64 * k), _MM_HINT_T0);
+}
 #if defined(FL_PX_VBMI)
 /* Byte j of 64 interleaved pixels' k-th 64 bytes comes from pixel (64 k + j) / 3
  * of channel (64 k + j) mod 3: as an index into the planes r, g, b side by side,
@@ -383,9 +385,7 @@ static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint
     ptrdiff_t i = 0;
     for (; i + 64 <= n; i += 64) {
         const uint8_t *q = p + 3 * i;
-        _mm_prefetch((const char *)(q + FL_PX_PREFETCH), _MM_HINT_T0); /* the next block, a piece at a time */
-        _mm_prefetch((const char *)(q + FL_PX_PREFETCH + 64), _MM_HINT_T0);
-        _mm_prefetch((const char *)(q + FL_PX_PREFETCH + 128), _MM_HINT_T0);
+        px_prefetch_ahead(q, 3);
         const __m512i x0 = _mm512_loadu_si512((const void *)q), x1 = _mm512_loadu_si512((const void *)(q + 64)),
                       x2 = _mm512_loadu_si512((const void *)(q + 128));
         for (int c = 0; c < 3; c++) {
@@ -425,6 +425,9 @@ static ptrdiff_t px_join_rgb_vec(const uint8_t *r, const uint8_t *g, const uint8
     return i;
 }
 #else
+/* RGB bytes to planes, 32 pixels (96 bytes) at a time. Each 128-bit lane takes
+ * 16 pixels, 48 bytes in three pieces; byte shuffles pick each channel's bytes
+ * out of each piece (-128: none). Returns how many pixels it did. */
 static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint8_t *b, ptrdiff_t n)
 {
     static const int8_t pick[3][3][16] = { /* [channel][piece]: byte i of the plane's lane */
@@ -441,8 +444,7 @@ static ptrdiff_t px_split_rgb_vec(const uint8_t *p, uint8_t *r, uint8_t *g, uint
     ptrdiff_t i = 0;
     for (; i + 32 <= n; i += 32) {
         const uint8_t *q = p + 3 * i;
-        _mm_prefetch((const char *)(q + FL_PX_PREFETCH), _MM_HINT_T0); /* the next block, a piece at a time */
-        _mm_prefetch((const char *)(q + FL_PX_PREFETCH + 64), _MM_HINT_T0);
+        px_prefetch_ahead(q, 2);
         const __m256i x0 = _mm256_loadu_si256((const __m256i *)q), x1 = _mm256_loadu_si256((const __m256i *)(q + 32)),
                       x2 = _mm256_loadu_si256((const __m256i *)(q + 64));
         const __m256i piece[3] = {_mm256_permute2x128_si256(x0, x1, 0x30), _mm256_permute2x128_si256(x0, x2, 0x21),
