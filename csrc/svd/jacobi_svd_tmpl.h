@@ -208,7 +208,7 @@ static FL_TYPED(jop) *FL_TYPED(jpush)(const FL_TYPED(jacobi_run) *R, int kind)
 /* Whether the pairs among these columns were all found orthogonal in the last
  * sweep and no column has moved since: none was rotated in the last sweep or
  * in this one so far. The test would then see what it saw and rotate nothing,
- * so it is skipped: the sweeps that end a run (at 500 x 500 they rotate 14,
+ * so it is skipped: the sweeps that end a run (at 500 x 500 they rotate 16,
  * then 1, then 0 of 124,750 pairs) cost only the pairs near the columns that
  * moved. */
 static int FL_TYPED(settled)(const FL_TYPED(jacobi_run) *R, const ptrdiff_t *cols, int count)
