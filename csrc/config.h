@@ -30,6 +30,19 @@
 #ifndef FL_AVX512_NR_F32
 #define FL_AVX512_NR_F32 32
 #endif
+/* The tiles that read A (and small B) in place, unpacked: each of their rows of A
+ * is a pointer of its own, so they are kept to as many rows as the integer
+ * registers hold with B's and C's pointers (gemm/ukernel.h). */
+#ifndef FL_AVX512_MR_SUP_F64
+#define FL_AVX512_MR_SUP_F64 8
+#endif
+#ifndef FL_AVX512_MR_SUP_F32
+#define FL_AVX512_MR_SUP_F32 8
+#endif
+#define FL_AVX2_MR_SUP_F64 FL_AVX2_MR_F64
+#define FL_AVX2_MR_SUP_F32 FL_AVX2_MR_F32
+#define FL_GENERIC_MR_SUP_F64 FL_GENERIC_MR_F64
+#define FL_GENERIC_MR_SUP_F32 FL_GENERIC_MR_F32
 #define FL_MAX_MR 16
 #define FL_MAX_NR 32
 

@@ -26,17 +26,18 @@ typedef void (*fl_ukr_f64)(ptrdiff_t k, const double *a, const double *b, double
 typedef void (*fl_ukr_f32)(ptrdiff_t k, const float *a, const float *b, float *c,
                            ptrdiff_t ldc, int accumulate);
 
-/* The same with A unpacked: row i of the tile's A at a + i*rsa, unit column step. */
+/* The same with A unpacked, on a tile of mr_sup rows: row i of the tile's A at
+ * a + i*rsa, unit column step; B's row l at b + l*lb (lb = NR for a packed panel). */
 typedef void (*fl_ukr_sup_f64)(ptrdiff_t k, const double *a, ptrdiff_t rsa, const double *b,
-                               double *c, ptrdiff_t ldc, int accumulate);
+                               ptrdiff_t lb, double *c, ptrdiff_t ldc, int accumulate);
 typedef void (*fl_ukr_sup_f32)(ptrdiff_t k, const float *a, ptrdiff_t rsa, const float *b,
-                               float *c, ptrdiff_t ldc, int accumulate);
+                               ptrdiff_t lb, float *c, ptrdiff_t ldc, int accumulate);
 
-/* The last mr < MR rows of a tile: row i of A at step l is a[i*ia + l*la]. */
+/* The last rows of a block: row i of A at step l is a[i*ia + l*la], B as above. */
 typedef void (*fl_ukr_rows_f64)(ptrdiff_t mr, ptrdiff_t k, const double *a, ptrdiff_t ia, ptrdiff_t la,
-                                const double *b, double *c, ptrdiff_t ldc, int accumulate);
+                                const double *b, ptrdiff_t lb, double *c, ptrdiff_t ldc, int accumulate);
 typedef void (*fl_ukr_rows_f32)(ptrdiff_t mr, ptrdiff_t k, const float *a, ptrdiff_t ia, ptrdiff_t la,
-                                const float *b, float *c, ptrdiff_t ldc, int accumulate);
+                                const float *b, ptrdiff_t lb, float *c, ptrdiff_t ldc, int accumulate);
 
 /* One ISA's kernels. Contiguous inputs only: the ISA-free callers handle strides. */
 typedef struct {
@@ -77,6 +78,7 @@ typedef struct {
     fl_ukr_rows_f64 ukr_rows_f64;
     fl_ukr_rows_f32 ukr_rows_f32;
     int mr_f64, nr_f64, mr_f32, nr_f32;
+    int mr_sup_f64, mr_sup_f32; /* rows of the unpacked tiles */
 } fl_kernel_table;
 
 extern const fl_kernel_table fl_kernels_generic;

@@ -28,7 +28,7 @@ def assert_product(C, A, B, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("m", [1, 5, 6, 7, 11, 12, 13, 33])
+@pytest.mark.parametrize("m", [1, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 33])
 def test_small_edges(m, dtype, isa, rng):
     for n in (1, 7, 8, 9, 15, 16, 17, 31, 32, 33):
         for k in (1, 3, 17):
@@ -39,9 +39,10 @@ def test_small_edges(m, dtype, isa, rng):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-# around csrc/config.h's blocks: KC 512, MC 126, NC 4080 (f64) / 4096 (f32)
+# around csrc/config.h's blocks: KC 512, MC 126, NC 4080 (f64) / 4096 (f32); the last one small
+# enough to be read in place, over more than one KC
 @pytest.mark.parametrize("mkn", [(125, 511, 17), (127, 513, 40), (126, 512, 33), (47, 511, 4081),
-                                 (253, 1025, 70), (29, 512, 4097), (393, 255, 15)])
+                                 (253, 1025, 70), (29, 512, 4097), (393, 255, 15), (9, 1100, 47)])
 def test_block_edges(mkn, dtype, isa, rng):
     m, k, n = mkn
     A, B = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)

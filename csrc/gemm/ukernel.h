@@ -18,11 +18,12 @@
 #endif
 
 /* The tile of MR rows (MR <= FL_UKR_MR, a constant at every call), with row i
- * of A at step l read from a[i*ia + l*la]: packed panels pass the constants
- * (1, FL_UKR_MR), which the inlining turns into fixed offsets. */
+ * of A at step l read from a[i*ia + l*la] and B's row l from b + l*lb: packed
+ * panels pass the constants (1, FL_UKR_MR) and FL_UKR_NR, which the inlining
+ * turns into fixed offsets. */
 static FL_ALWAYS_INLINE void FL_K(ukr_tile)(const int MR, ptrdiff_t k, const FL_T *a, ptrdiff_t ia,
-                                            ptrdiff_t la, const FL_T *b, FL_T *c, ptrdiff_t ldc,
-                                            int accumulate)
+                                            ptrdiff_t la, const FL_T *b, ptrdiff_t lb, FL_T *c,
+                                            ptrdiff_t ldc, int accumulate)
 {
     fl_v acc[FL_UKR_MR][FL_NV];
     for (int i = 0; i < MR; i++) {
@@ -37,14 +38,15 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(const int MR, ptrdiff_t k, const FL_
     for (ptrdiff_t l = 0; l < k; l++) {
         fl_v bv[FL_NV];
         FL_PREFETCH(a + FL_UKR_PREFETCH_A * la);
-        for (int v = 0; v < FL_NV; v++) FL_PREFETCH(b + FL_UKR_PREFETCH_B * FL_UKR_NR + v * FL_VLEN);
-        for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOAD(b + v * FL_VLEN);
+        for (int v = 0; v < FL_NV; v++) FL_PREFETCH(b + FL_UKR_PREFETCH_B * lb + v * FL_VLEN);
+        /* unaligned loads: B read in place has rows of any alignment */
+        for (int v = 0; v < FL_NV; v++) bv[v] = FL_VLOADU(b + v * FL_VLEN);
         for (int i = 0; i < MR; i++) {
             fl_v ai = FL_VSET1(a[i * ia]);
             for (int v = 0; v < FL_NV; v++) acc[i][v] = FL_VFMA(ai, bv[v], acc[i][v]);
         }
         a += la;
-        b += FL_UKR_NR;
+        b += lb;
     }
 
     for (int i = 0; i < MR; i++) {
@@ -60,30 +62,35 @@ static FL_ALWAYS_INLINE void FL_K(ukr_tile)(const int MR, ptrdiff_t k, const FL_
 void FL_UKR_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, const FL_T *b,
                                                       FL_T *c, ptrdiff_t ldc, int accumulate)
 {
-    FL_K(ukr_tile)(FL_UKR_MR, k, a, 1, FL_UKR_MR, b, c, ldc, accumulate);
+    FL_K(ukr_tile)(FL_UKR_MR, k, a, 1, FL_UKR_MR, b, FL_UKR_NR, c, ldc, accumulate);
 }
 
-/* A read in place, row i at a + i*rsa (row-major): no packing of A, for
- * products too small to repay it. */
-void FL_UKR_SUP_NAME(FL_TN, FL_ISA, FL_UKR_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, ptrdiff_t rsa,
-                                                          const FL_T *b, FL_T *c, ptrdiff_t ldc,
-                                                          int accumulate)
+/* A read in place, row i at a + i*rsa (row-major), and B's row l at b + l*lb (a
+ * packed panel: lb = NR; a row-major B read in place: its row stride): no
+ * packing, for products too small to repay it. Fewer rows than the packed
+ * tile's: each row of A is a pointer of its own, and 14 of them do not fit in
+ * the integer registers (8 rows took 6.3 us at 64^3, 14 rows 7.0; with B also
+ * packed 8.2). */
+_Static_assert(FL_UKR_SUP_MR <= FL_UKR_MR, "the unpacked tile is at most the packed one");
+void FL_UKR_SUP_NAME(FL_TN, FL_ISA, FL_UKR_SUP_MR, FL_UKR_NR)(ptrdiff_t k, const FL_T *a, ptrdiff_t rsa,
+                                                              const FL_T *b, ptrdiff_t lb, FL_T *c,
+                                                              ptrdiff_t ldc, int accumulate)
 {
-    FL_K(ukr_tile)(FL_UKR_MR, k, a, rsa, 1, b, c, ldc, accumulate);
+    FL_K(ukr_tile)(FL_UKR_SUP_MR, k, a, rsa, 1, b, lb, c, ldc, accumulate);
 }
 
 /* The last mr < MR rows of a block (A read as in ukr_tile), in tiles of 4, 2 and
  * 1 rows: computing a full MR-row tile for them would waste MR - mr rows of
  * work, which at 32 x 32 (14 + 14 + 4 rows) was a quarter of the product. */
 void FL_UKR_ROWS_NAME(FL_TN, FL_ISA, FL_UKR_NR)(ptrdiff_t mr, ptrdiff_t k, const FL_T *a, ptrdiff_t ia,
-                                                ptrdiff_t la, const FL_T *b, FL_T *c, ptrdiff_t ldc,
-                                                int accumulate)
+                                                ptrdiff_t la, const FL_T *b, ptrdiff_t lb, FL_T *c,
+                                                ptrdiff_t ldc, int accumulate)
 {
-    for (; mr >= 4; mr -= 4, a += 4 * ia, c += 4 * ldc) FL_K(ukr_tile)(4, k, a, ia, la, b, c, ldc, accumulate);
+    for (; mr >= 4; mr -= 4, a += 4 * ia, c += 4 * ldc) FL_K(ukr_tile)(4, k, a, ia, la, b, lb, c, ldc, accumulate);
     if (mr >= 2) {
-        FL_K(ukr_tile)(2, k, a, ia, la, b, c, ldc, accumulate);
+        FL_K(ukr_tile)(2, k, a, ia, la, b, lb, c, ldc, accumulate);
         mr -= 2, a += 2 * ia, c += 2 * ldc;
     }
-    if (mr == 1) FL_K(ukr_tile)(1, k, a, ia, la, b, c, ldc, accumulate);
+    if (mr == 1) FL_K(ukr_tile)(1, k, a, ia, la, b, lb, c, ldc, accumulate);
 }
 #undef FL_NV

@@ -7,6 +7,7 @@
 #include "names.h"
 #define FL_UKR_MR FL_AVX2_MR_F64
 #define FL_UKR_NR FL_AVX2_NR_F64
+#define FL_UKR_SUP_MR FL_AVX2_MR_SUP_F64
 #include "../vector/vector_kernels.h"
 #include "../eigen/jacobi_kernel.h"
 #include "../gemm/ukernel.h"

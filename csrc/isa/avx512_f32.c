@@ -7,6 +7,7 @@
 #include "names.h"
 #define FL_UKR_MR FL_AVX512_MR_F32
 #define FL_UKR_NR FL_AVX512_NR_F32
+#define FL_UKR_SUP_MR FL_AVX512_MR_SUP_F32
 #include "../vector/vector_kernels.h"
 #include "../eigen/jacobi_kernel.h"
 #include "../gemm/ukernel.h"
