@@ -73,7 +73,7 @@ static int fl_svd_float32_first(ptrdiff_t n, ptrdiff_t ldy, double *Y, double *J
     const size_t nn = (size_t)(n * n), ly = (size_t)(ldy * n);
     const ptrdiff_t ld32 = fl_svd_padded(n, sizeof(float)); /* as ldy: whole lines, zeros below */
     float *Y32 = fl_malloc((size_t)(ld32 * n) * sizeof(float)), *J32 = fl_malloc((size_t)(ld32 * n) * sizeof(float));
-    double *Q = fl_malloc(nn * sizeof(double)), *T = fl_malloc((ly > nn ? ly : nn) * sizeof(double));
+    double *Q = fl_malloc(nn * sizeof(double)), *T = fl_malloc(ly * sizeof(double)); /* ly >= nn */
     double *tau = fl_malloc((size_t)n * sizeof(double)), *v = fl_malloc((size_t)n * sizeof(double));
     int st = Y32 && J32 && Q && T && tau && v ? FL_OK : FL_ENOMEM, sweeps;
     if (st == FL_OK) {
