@@ -36,6 +36,8 @@ def test_small_edges(m, dtype, isa, rng):
             C = fastla.matmul(A, B)
             assert C.dtype == dtype and C.shape == (m, n)
             assert_product(C, A, B, dtype)
+            # a column-major A is packed, where a row-major one this small is read in place
+            assert_product(fastla.matmul(np.asfortranarray(A), B), A, B, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
