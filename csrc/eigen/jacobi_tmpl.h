@@ -20,7 +20,7 @@ typedef struct {
     FL_T *A;          /* n x n, row-major, full symmetric storage */
     FL_T *Vt;         /* n x n, row i = eigenvector i; NULL when not wanted */
     FL_T *S, *Qt;     /* m x m block workspace, m <= 2 * FL_JACOBI_BLOCK */
-    FL_T *G, *R;      /* m x 2n: gathered rows of A and Vt, and their rotation */
+    FL_T *G;          /* m x n: a copy of the rows being rotated */
     ptrdiff_t *idx;
     double tol;
 } FL_TYPED(jacobi_work);
@@ -35,22 +35,24 @@ static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff
     return m;
 }
 
-/* Rows idx of A and of Vt <- Qt . (those rows), by one GEMM: the rows are
- * gathered side by side into G (m x 2n, or m x n without Vt), multiplied into
- * R and copied back. One product, so B is packed once for both matrices. */
-static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
+/* Rows idx of A and of Vt <- Qt . (those rows). The rows are the blocks I and J,
+ * two contiguous ranges (bi rows, then m - bi): they are copied side by side
+ * into G, and the GEMM writes each block's new rows straight back from there
+ * (one copy of the rows instead of a gather into G and a copy back from R). */
+static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi)
 {
-    ptrdiff_t n = w->n, width = w->Vt ? 2 * n : n;
-    size_t row = (size_t)n * sizeof(FL_T);
-    for (ptrdiff_t i = 0; i < m; i++) {
-        memcpy(w->G + i * width, w->A + w->idx[i] * n, row);
-        if (w->Vt) memcpy(w->G + i * width + n, w->Vt + w->idx[i] * n, row);
-    }
-    int st = FL_TYPED(fl_gemm)(m, width, m, w->Qt, m, 1, w->G, width, 1, w->R, width, 1, 1);
-    if (st != FL_OK) return st;
-    for (ptrdiff_t i = 0; i < m; i++) {
-        memcpy(w->A + w->idx[i] * n, w->R + i * width, row);
-        if (w->Vt) memcpy(w->Vt + w->idx[i] * n, w->R + i * width + n, row);
+    const ptrdiff_t n = w->n, rows[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
+    FL_T *mats[2] = {w->A, w->Vt};
+    for (int t = 0; t < 2 && mats[t]; t++) {
+        FL_T *M = mats[t];
+        memcpy(w->G, M + rows[0] * n, (size_t)(count[0] * n) * sizeof(FL_T));
+        if (count[1]) memcpy(w->G + count[0] * n, M + rows[1] * n, (size_t)(count[1] * n) * sizeof(FL_T));
+        for (int b = 0; b < 2; b++) { /* block b's rows of Qt, times all the copied rows */
+            if (!count[b]) continue;
+            const FL_T *q = w->Qt + (b ? count[0] : 0) * m;
+            int st = FL_TYPED(fl_gemm)(count[b], n, m, q, m, 1, w->G, n, 1, M + rows[b] * n, n, 1, 1);
+            if (st != FL_OK) return st;
+        }
     }
     return FL_OK;
 }
@@ -85,7 +87,7 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
     long r = fl_kernels()->FL_TYPED(jacobi_sweep)(m, split, S, Qt, w->tol);
     if (r == 0) return FL_OK;
     *rotations += r;
-    int st = FL_TYPED(rotate_block_rows)(w, m);
+    int st = FL_TYPED(rotate_block_rows)(w, m, J < 0 ? m : FL_JACOBI_BLOCK);
     if (st != FL_OK) return st;
     /* columns IJ of A from the new rows (symmetry), then the block itself from S */
     FL_TYPED(columns_from_rows)(w, m);
@@ -109,13 +111,12 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         return FL_ENOCONV;
     }
     ptrdiff_t b = FL_JACOBI_BLOCK, nb = (n + b - 1) / b, mmax = 2 * b;
-    FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, NULL, tol};
+    FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, tol};
     w.S = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
     w.Qt = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
-    w.G = fl_malloc((size_t)(mmax * 2 * n) * sizeof(FL_T));
-    w.R = fl_malloc((size_t)(mmax * 2 * n) * sizeof(FL_T));
+    w.G = fl_malloc((size_t)(mmax * n) * sizeof(FL_T));
     w.idx = fl_malloc((size_t)mmax * sizeof(ptrdiff_t));
-    int st = (w.S && w.Qt && w.G && w.R && w.idx) ? FL_ENOCONV : FL_ENOMEM;
+    int st = (w.S && w.Qt && w.G && w.idx) ? FL_ENOCONV : FL_ENOMEM;
     for (int sweep = 0; st == FL_ENOCONV && sweep < max_sweeps; sweep++) {
         long rotations = 0;
         for (ptrdiff_t I = 0; I < nb && st == FL_ENOCONV; I++)
@@ -130,7 +131,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         *sweeps_done = sweep + 1;
         if (st == FL_ENOCONV && rotations == 0) st = FL_OK;
     }
-    fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.R), fl_free(w.idx);
+    fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.idx);
     return st;
 }
 
