@@ -113,7 +113,9 @@ int fl_power_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, dou
 int fl_power_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *x, double tol,
                  long max_iter, double *lambda, double *residual, long *iterations);
 
-/* *out = max |a_ij - a_ji|: how far the square A is from symmetric. */
+/* out[0] = max |a_ij - a_ji|, how far the square A is from symmetric, and
+ * out[1] = max |a_ij|, in one pass; either is NaN where A holds a NaN, and
+ * out[1] is infinite where A holds an infinity (no NaN). */
 int fl_asymmetry_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
 int fl_asymmetry_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, double *out);
 

@@ -832,3 +832,21 @@ def test_top_eigs_bad_block_size(rng):
     A, _, _ = decaying(rng, 300)
     with pytest.raises(ValueError, match="block_size"):
         fastla.top_eigs(A, 2, block_size=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_asymmetry_scan_gives_the_asymmetry_and_the_largest_entry_in_one_pass(dtype, rng):
+    from fastla import _core
+    A = rng.standard_normal((70, 70)).astype(dtype)
+    A[5, 5] = 40  # the largest entry on the diagonal, which the pairs i > j do not cover
+    asymmetry, largest = _core.asymmetry(A)
+    assert asymmetry == pytest.approx(float(np.abs(A.astype(np.float64) - A.T).max()))
+    assert largest == float(np.abs(A).max()) == 40
+    B = A.copy()
+    B[3, 60], B[69, 0] = np.inf, np.nan  # a NaN after an infinity, in scan order too
+    for bad in (B, B.T):
+        asymmetry, largest = _core.asymmetry(np.ascontiguousarray(bad))
+        assert np.isnan(asymmetry) and np.isnan(largest)
+    C = A.copy()
+    C[10, 2] = -np.inf
+    assert _core.asymmetry(C)[1] == np.inf

@@ -116,17 +116,21 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
     return st;
 }
 
-/* max |a_ij - a_ji| over the matrix, in tiles so both sides are read from cache */
+/* max |a_ij - a_ji| and max |a_ij| over the matrix (fastla.h), in tiles so both
+ * sides are read from cache: one pass over A where the checks of top_eigs took
+ * three (and two temporaries the size of A) */
 int FL_TYPED(fl_asymmetry)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, double *out)
 {
-    double worst = 0;
+    double worst = 0, big = 0;
     for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
         for (ptrdiff_t j0 = 0; j0 <= i0; j0 += 32)
             for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
-                for (ptrdiff_t j = j0; j < j0 + 32 && j < i; j++) {
-                    double d = fabs((double)A[i * rsa + j * csa] - (double)A[j * rsa + i * csa]);
-                    if (!(d <= worst)) worst = d; /* NaN sticks */
+                for (ptrdiff_t j = j0; j < j0 + 32 && j <= i; j++) {
+                    double x = (double)A[i * rsa + j * csa], y = (double)A[j * rsa + i * csa];
+                    double d = fabs(x - y), m = fmax(fabs(x), fabs(y));
+                    if (d > worst || d != d) worst = d; /* a NaN sticks: no later d compares above it */
+                    if (m > big || x != x || y != y) big = x != x ? x : y != y ? y : m;
                 }
-    *out = worst;
+    out[0] = worst, out[1] = big;
     return FL_OK;
 }

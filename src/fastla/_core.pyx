@@ -507,17 +507,20 @@ def cholesky_inverse(G, double min_pivot):
 
 
 def asymmetry(cnp.ndarray A):
-    """max |a_ij - a_ji| of the square float matrix A (from square_matrix)."""
+    """(max |a_ij - a_ji|, max |a_ij|) of the square float matrix A (from
+    square_matrix), in one pass; NaN where A holds one, the second infinite
+    where A holds an infinity."""
     cdef Py_ssize_t n = A.shape[0], rsa = step(A, 0), csa = step(A, 1)
     cdef void *pa = cnp.PyArray_DATA(A)
-    cdef double out = 0
+    cdef double out[2]
+    out[0] = out[1] = 0
     if cnp.PyArray_TYPE(A) == cnp.NPY_DOUBLE:
         with nogil:
-            fl_asymmetry_f64(n, <double *>pa, rsa, csa, &out)
+            fl_asymmetry_f64(n, <double *>pa, rsa, csa, out)
     else:
         with nogil:
-            fl_asymmetry_f32(n, <float *>pa, rsa, csa, &out)
-    return out
+            fl_asymmetry_f32(n, <float *>pa, rsa, csa, out)
+    return out[0], out[1]
 
 
 def power(cnp.ndarray A, cnp.ndarray x, double tol, long max_iter):

@@ -363,13 +363,15 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
     restarts from the best Ritz vectors when the space grows too large, and
     raises ConvergenceError after max_restarts restarts. Small matrices are
     solved whole by eigh."""
-    a = _finite_square(A, "top_eigs", check_finite)
+    a = _core.square_matrix(A, "top_eigs")
+    asymmetry, scale = _core.asymmetry(a)  # and the largest |a_ij|, in the same pass
+    if check_finite and not np.isfinite(scale):
+        raise ValueError("top_eigs: A contains NaN or Inf")
     n = a.shape[0]
     k = operator.index(k)
     if not 0 <= k <= n:
         raise ValueError(f"top_eigs: k is {k}; expected 0 <= k <= n = {n}")
-    scale = float(np.abs(a).max()) if n else 0.0
-    if _core.asymmetry(a) > 100 * np.finfo(a.dtype).eps * scale:
+    if asymmetry > 100 * np.finfo(a.dtype).eps * scale:
         raise ValueError("top_eigs: A is not symmetric")
     dtype = a.dtype
     if k == 0:
