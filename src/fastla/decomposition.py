@@ -364,11 +364,17 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
     raises ConvergenceError after max_restarts restarts. Small matrices are
     solved whole by eigh."""
     a = _core.square_matrix(A, "top_eigs")
-    asymmetry, scale = _core.asymmetry(a)  # and the largest |a_ij|, in the same pass
-    if check_finite and not np.isfinite(scale):
-        raise ValueError("top_eigs: A contains NaN or Inf")
     n = a.shape[0]
     k = operator.index(k)
+    p = operator.index(block_size) if block_size is not None else max(k, 10)
+    krylov = n > max(256, 4 * p) and 0 < k <= n and p >= 1
+    d_max = min(n, max(30 * p, 300))  # the Krylov space kept before a restart
+    # the Krylov space's room first: a matrix too large for it fails here, before
+    # the checks read all of it
+    space = (np.empty((n, d_max)), np.empty((n, d_max))) if krylov else None
+    asymmetry, scale = _core.asymmetry(a)  # and the largest |a_ij|, in one pass
+    if check_finite and not np.isfinite(scale):
+        raise ValueError("top_eigs: A contains NaN or Inf")
     if not 0 <= k <= n:
         raise ValueError(f"top_eigs: k is {k}; expected 0 <= k <= n = {n}")
     if asymmetry > 100 * np.finfo(a.dtype).eps * scale:
@@ -376,10 +382,9 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
     dtype = a.dtype
     if k == 0:
         return np.empty(0, dtype), np.empty((n, 0), dtype)
-    p = operator.index(block_size) if block_size is not None else max(k, 10)
     if p < 1:
         raise ValueError(f"top_eigs: block_size is {p}; expected at least 1")
-    if n <= max(256, 4 * p) or scale == 0:
+    if not krylov or scale == 0:
         w, V = eigh(a, check_finite=False)
         return w[::-1][:k].copy(), np.ascontiguousarray(V[:, ::-1][:, :k])
     a = a.astype(np.float64, copy=False)
@@ -388,12 +393,11 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
         shift = 0
     else:
         a = np.ldexp(a, -shift)
-    d_max = min(n, max(30 * p, 300))  # the Krylov space kept before a restart
     rng = np.random.default_rng(random_state)
     X = rng.standard_normal((n, p))
     best = None
     for restart in range(max_restarts + 1):
-        w, V, residual, converged = _lanczos(a, X, k, tol, d_max, rng)
+        w, V, residual, converged = _lanczos(a, X, k, tol, space, rng)
         if best is None or residual < best[2]:
             best = (w, V, residual)
         if converged:
@@ -406,13 +410,14 @@ def top_eigs(A, k, *, tol=1e-10, block_size=None, max_restarts=20, random_state=
         residual=best[2])
 
 
-def _lanczos(A, X, k, tol, d_max, rng):
+def _lanczos(A, X, k, tol, space, rng):
     """One run of block Lanczos from the block X: (w, V, residual, converged),
     with the k largest Ritz pairs of the space built, and their largest
-    residual relative to |A|. Rayleigh-Ritz is checked every few blocks."""
+    residual relative to |A|. Rayleigh-Ritz is checked every few blocks.
+    space: two (n, d_max) arrays, the basis and A times it (T = basis^T images)."""
     n, p = X.shape
-    basis = np.empty((n, d_max))
-    images = np.empty((n, d_max))  # A times the basis, kept: T = basis^T images
+    basis, images = space
+    d_max = basis.shape[1]
     Q = _orthonormal(X)
     d, steps = 0, 0
     result = (None, None, np.inf, False)
