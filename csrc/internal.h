@@ -57,9 +57,12 @@ typedef struct {
     void (*rows_dot_f32)(ptrdiff_t nrows, ptrdiff_t d, const float *C, ptrdiff_t rs,
                          const float *q, float *dots, float *sq);
     /* one sweep of Jacobi rotations on a small symmetric block S (m x m), also
-     * applied to the rows of Qt (m x m) (eigen/jacobi_kernel.h) */
-    long (*jacobi_sweep_f64)(ptrdiff_t m, ptrdiff_t split, double *S, double *Qt, double tol);
-    long (*jacobi_sweep_f32)(ptrdiff_t m, ptrdiff_t split, float *S, float *Qt, double tol);
+     * applied to the rows of Qt (m x m); and the pairs between two blocks of
+     * FL_JACOBI_BLOCK (S and Qt 2 FL_JACOBI_BLOCK square) (eigen/jacobi_kernel.h) */
+    long (*jacobi_sweep_f64)(ptrdiff_t m, double *S, double *Qt, double tol);
+    long (*jacobi_sweep_f32)(ptrdiff_t m, float *S, float *Qt, double tol);
+    long (*jacobi_pairs_f64)(double *S, double *Qt, double tol);
+    long (*jacobi_pairs_f32)(float *S, float *Qt, double tol);
     /* x <- c x - s y, y <- s x + c y (contiguous) */
     void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
     void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);

@@ -1,17 +1,21 @@
-/* jacobi_kernel.h: one sweep of scalar Jacobi rotations on a small symmetric
- * block, written once and compiled per ISA and dtype (the row rotations are
- * plain loops the compiler vectorises with that ISA's registers).
+/* jacobi_kernel.h: sweeps of scalar Jacobi rotations on a small symmetric block,
+ * written once and compiled per ISA and dtype (plain loops the compiler
+ * vectorises with that ISA's registers).
  *
- * S is m x m, row-major, full symmetric storage. With split <= 0 the sweep
- * visits every pair p < q; with split > 0 only p < split <= q (the pairs between
- * two blocks). The pair (p, q) is rotated when
+ * S is row-major, full symmetric storage. The pair (p, q) is rotated when
  *     |s_pq| > tol * sqrt|s_pp| * sqrt|s_qq|
  * by the rotation that zeroes s_pq (Rutishauser's formulas). The new s_pq is
  * stored as an exact zero: an entry only grows back through later rotations of
  * its row, so entries that belong to tiny eigenvalues stay tiny (recomputing
  * s_pq from other data would add rounding noise of size eps |S| and rotations
- * would never stop on rank-deficient input). Rows p and q of Qt (m columns) get
- * the same rotation unless Qt is NULL. Returns the number of rotations. */
+ * would never stop on rank-deficient input). Rows p and q of Qt get the same
+ * rotation unless Qt is NULL. Both sweeps return the number of rotations.
+ *
+ * jacobi_sweep visits every pair p < q of an m x m block, one at a time.
+ * jacobi_pairs visits the pairs between two blocks of FL_JACOBI_BLOCK indices
+ * (S and Qt are 2 FL_JACOBI_BLOCK square) in rounds of disjoint pairs, so that
+ * each step is a vector loop. */
+#include <string.h>
 
 static FL_ALWAYS_INLINE void FL_K(rot_rows)(ptrdiff_t n, FL_T *restrict x, FL_T *restrict y, FL_T c, FL_T s)
 {
@@ -22,19 +26,25 @@ static FL_ALWAYS_INLINE void FL_K(rot_rows)(ptrdiff_t n, FL_T *restrict x, FL_T 
     }
 }
 
-long FL_K(jacobi_sweep)(ptrdiff_t m, ptrdiff_t split, FL_T *S, FL_T *Qt, double tol)
+/* tan of the angle that zeroes s_pq: the smaller root of t^2 + 2 t theta - 1 = 0.
+ * Both forms are computed and one is picked, so that a loop of these has no
+ * branch and vectorises (a division under a condition is not speculated). */
+static FL_ALWAYS_INLINE double FL_K(jacobi_tan)(double app, double aqq, double apq)
+{
+    const double theta = (aqq - app) / (2.0 * apq);
+    const double huge = 0.5 / theta, usual = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(1.0 + theta * theta));
+    return fabs(theta) > 1e150 ? huge : usual;
+}
+
+long FL_K(jacobi_sweep)(ptrdiff_t m, FL_T *S, FL_T *Qt, double tol)
 {
     long rotations = 0;
-    ptrdiff_t p_end = split > 0 ? split : m - 1;
-    for (ptrdiff_t p = 0; p < p_end; p++) {
-        for (ptrdiff_t q = split > 0 ? split : p + 1; q < m; q++) {
+    for (ptrdiff_t p = 0; p < m - 1; p++) {
+        for (ptrdiff_t q = p + 1; q < m; q++) {
             FL_T *Sp = S + p * m, *Sq = S + q * m;
             double apq = Sp[q], app = Sp[p], aqq = Sq[q];
             if (fabs(apq) <= tol * sqrt(fabs(app)) * sqrt(fabs(aqq))) continue;
-            /* t = tan(angle): the smaller root of t^2 + 2 t theta - 1 = 0 */
-            double theta = (aqq - app) / (2.0 * apq);
-            double t = fabs(theta) > 1e150 ? 0.5 / theta
-                                           : (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(1.0 + theta * theta));
+            double t = FL_K(jacobi_tan)(app, aqq, apq);
             double c = 1.0 / sqrt(1.0 + t * t), s = t * c;
             FL_K(rot_rows)(m, Sp, Sq, (FL_T)c, (FL_T)s);
             for (ptrdiff_t k = 0; k < m; k++) { /* columns p and q, by symmetry */
@@ -50,6 +60,119 @@ long FL_K(jacobi_sweep)(ptrdiff_t m, ptrdiff_t split, FL_T *S, FL_T *Qt, double 
     }
     return rotations;
 }
+
+#define FL_JB FL_JACOBI_BLOCK
+#define FL_JM (2 * FL_JACOBI_BLOCK)
+
+/* Block J's columns of S move d places to the left, cyclically: from Y, which
+ * holds each row's FL_JB entries twice over (row k of J's new columns is
+ * Y[k][d .. d + FL_JB)). Y is filled in a pass of its own before it is read:
+ * an unaligned load of what was just stored would wait for the store. */
+static FL_ALWAYS_INLINE void FL_K(jacobi_shift_columns)(FL_T *restrict S, FL_T (*restrict Y)[2 * FL_JB], int d)
+{
+    for (int k = 0; k < FL_JM; k++) memcpy(S + k * FL_JM + FL_JB, Y[k] + d, FL_JB * sizeof(FL_T));
+}
+
+/* Rows xp and xq of S (FL_JM long) rotated by (ci, si) as a pair, and then
+ * each by the columns' rotations (c, s: entry j with FL_JB + j), in one pass;
+ * the new J part goes to yp and yq (jacobi_shift_columns puts it back). */
+static FL_ALWAYS_INLINE void FL_K(jacobi_rows_and_columns)(FL_T *restrict xp, FL_T *restrict xq, FL_T *restrict yp,
+                                                           FL_T *restrict yq, FL_T ci, FL_T si, const FL_T *c,
+                                                           const FL_T *s)
+{
+    for (int j = 0; j < FL_JB; j++) {
+        const FL_T pa = xp[j], pb = xp[FL_JB + j], qa = xq[j], qb = xq[FL_JB + j];
+        const FL_T ra = ci * pa - si * qa, rb = ci * pb - si * qb; /* row p */
+        const FL_T ta = si * pa + ci * qa, tb = si * pb + ci * qb; /* row q */
+        xp[j] = c[j] * ra - s[j] * rb, yp[j] = s[j] * ra + c[j] * rb;
+        xq[j] = c[j] * ta - s[j] * tb, yq[j] = s[j] * ta + c[j] * tb;
+    }
+}
+
+static void FL_K(jacobi_realign)(FL_T *restrict S, FL_T (*restrict Y)[2 * FL_JB], int d)
+{
+    for (int k = 0; k < FL_JM; k++) {
+        memcpy(Y[k], S + k * FL_JM + FL_JB, FL_JB * sizeof(FL_T));
+        memcpy(Y[k] + FL_JB, S + k * FL_JM + FL_JB, FL_JB * sizeof(FL_T));
+    }
+    FL_K(jacobi_shift_columns)(S, Y, d);
+}
+
+/* The pairs (p, q), p in block I (0..FL_JB-1), q in block J (FL_JB..FL_JM-1),
+ * in FL_JB rounds; round r pairs i with J's q_i = (i + r) mod FL_JB. The
+ * disjoint rotations of a round do not change each other's 2 x 2 blocks, so
+ * their tests and angles come first (vector loops), then the rows (i and
+ * FL_JB + q_i, of S and of Qt), then the columns. Rows are reached through
+ * their index, but a vector loop wants the columns in pair order: column
+ * FL_JB + i holds J's (i + off) mod FL_JB, and a round that rotates first moves
+ * J's columns so that off = r. Row k's columns then rotate as two contiguous
+ * vectors, entries i and FL_JB + i, written back one place to the left
+ * (off = r + 1, ready for the next round). At the end the columns go back in
+ * place. Padding (zero rows and columns for a short last block) is never
+ * rotated: its s_pq and s_qq are 0. */
+long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
+{
+    long rotations = 0;
+    int off = 0;
+    FL_T Y[FL_JM][2 * FL_JB];
+    for (int round = 0; round < FL_JB; round++) {
+        double app[FL_JB], aqq[FL_JB], apq[FL_JB], rotate[FL_JB], tn[FL_JB];
+        FL_T c[FL_JB], s[FL_JB];
+        int q[FL_JB];
+        for (int i = 0; i < FL_JB; i++) {
+            const int j = (i + round) % FL_JB; /* i's partner in J, in column FL_JB + (j - off) mod FL_JB */
+            const int col = FL_JB + (j - off + FL_JB) % FL_JB;
+            q[i] = FL_JB + j;
+            app[i] = S[i * FL_JM + i];
+            aqq[i] = S[q[i] * FL_JM + col];
+            apq[i] = S[i * FL_JM + col];
+        }
+        double count = 0;
+        for (int i = 0; i < FL_JB; i++) {
+            rotate[i] = fabs(apq[i]) > tol * sqrt(fabs(app[i])) * sqrt(fabs(aqq[i])) ? 1.0 : 0.0;
+            count += rotate[i];
+        }
+        if (count == 0) continue;
+        for (int i = 0; i < FL_JB; i++) { /* a pair left alone gets c = 1, s = 0: exactly nothing */
+            const double t_i = FL_K(jacobi_tan)(app[i], aqq[i], apq[i]), t = rotate[i] != 0 ? t_i : 0.0;
+            const double cd = 1.0 / sqrt(1.0 + t * t);
+            tn[i] = t, c[i] = (FL_T)cd, s[i] = (FL_T)(t * cd);
+        }
+        if (off != round) FL_K(jacobi_realign)(S, Y, (round - off + FL_JB) % FL_JB);
+        for (int i = 0; i < FL_JB; i++) { /* rows i and q_i: their rotation, then the columns' */
+            const int rows[2] = {i, q[i]};
+            if (rotate[i] != 0) {
+                FL_K(rot_rows)(FL_JM, Qt + i * FL_JM, Qt + q[i] * FL_JM, c[i], s[i]);
+                FL_K(jacobi_rows_and_columns)(S + i * FL_JM, S + q[i] * FL_JM, Y[i], Y[q[i]], c[i], s[i], c, s);
+                continue;
+            }
+            for (int h = 0; h < 2; h++) {
+                FL_T *restrict x = S + rows[h] * FL_JM, *restrict y = x + FL_JB, *restrict yk = Y[rows[h]];
+                for (int j = 0; j < FL_JB; j++) {
+                    FL_T a = x[j], b = y[j];
+                    x[j] = c[j] * a - s[j] * b;
+                    yk[j] = s[j] * a + c[j] * b;
+                }
+            }
+        }
+        for (int k = 0; k < FL_JM; k++) Y[k][FL_JB] = Y[k][0];
+        FL_K(jacobi_shift_columns)(S, Y, 1);
+        off = round + 1;
+        for (int i = 0; i < FL_JB; i++) /* the 2 x 2 blocks exactly; q_i's column has moved to j */
+            if (rotate[i] != 0) {
+                const int j = FL_JB + (i + FL_JB - 1) % FL_JB;
+                FL_T *Sp = S + i * FL_JM, *Sq = S + q[i] * FL_JM;
+                Sp[i] = (FL_T)(app[i] - tn[i] * apq[i]);
+                Sq[j] = (FL_T)(aqq[i] + tn[i] * apq[i]);
+                Sp[j] = Sq[i] = 0;
+            }
+        rotations += (long)count;
+    }
+    if (off % FL_JB) FL_K(jacobi_realign)(S, Y, FL_JB - off % FL_JB);
+    return rotations;
+}
+#undef FL_JB
+#undef FL_JM
 
 /* x <- c x - s y, y <- s x + c y for contiguous x, y (a plane rotation, BLAS rot) */
 void FL_K(rot)(ptrdiff_t n, FL_T *x, FL_T *y, FL_T c, FL_T s)

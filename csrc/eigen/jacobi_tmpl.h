@@ -10,7 +10,8 @@
  * Blocking: the columns are cut into blocks of FL_JACOBI_BLOCK. A sweep visits
  * every pair (p, q) once, block by block: the pairs inside block I, then the
  * pairs between blocks I and J. Each group is rotated on a small copy
- * S = A[IJ, IJ] (the per-ISA kernel jacobi_sweep), its rotations gathered into
+ * S = A[IJ, IJ] (the per-ISA kernels jacobi_sweep, one pair at a time, and
+ * jacobi_pairs, a round of disjoint pairs at a time), its rotations gathered into
  * one orthogonal Q^T; the rest of A and the eigenvectors are then updated by the
  * GEMM, rows IJ <- Q^T . rows IJ, and the columns follow from symmetry.
  * A sweep that rotates nothing ends the loop. */
@@ -35,11 +36,12 @@ static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff
     return m;
 }
 
-/* Rows idx of A and of Vt <- Qt . (those rows). The rows are the blocks I and J,
- * two contiguous ranges (bi rows, then m - bi): they are copied side by side
- * into G, and the GEMM writes each block's new rows straight back from there
- * (one copy of the rows instead of a gather into G and a copy back from R). */
-static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi)
+/* Rows idx of A and of Vt <- Qt . (those rows), Qt being m x m with rows ldq
+ * apart. The rows are the blocks I and J, two contiguous ranges (bi rows, then
+ * m - bi): they are copied side by side into G, and the GEMM writes each
+ * block's new rows straight back from there (one copy of the rows instead of a
+ * gather into G and a copy back from R). */
+static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t ldq)
 {
     const ptrdiff_t n = w->n, rows[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
     FL_T *mats[2] = {w->A, w->Vt};
@@ -49,8 +51,8 @@ static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
         if (count[1]) memcpy(w->G + count[0] * n, M + rows[1] * n, (size_t)(count[1] * n) * sizeof(FL_T));
         for (int b = 0; b < 2; b++) { /* block b's rows of Qt, times all the copied rows */
             if (!count[b]) continue;
-            const FL_T *q = w->Qt + (b ? count[0] : 0) * m;
-            int st = FL_TYPED(fl_gemm)(count[b], n, m, q, m, 1, w->G, n, 1, M + rows[b] * n, n, 1, 1);
+            const FL_T *q = w->Qt + (b ? count[0] : 0) * ldq;
+            int st = FL_TYPED(fl_gemm)(count[b], n, m, q, ldq, 1, w->G, n, 1, M + rows[b] * n, n, 1, 1);
             if (st != FL_OK) return st;
         }
     }
@@ -74,25 +76,29 @@ static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
 }
 
 /* Rotates the pairs inside block I (J < 0) or between blocks I and J, and
- * applies the rotations to A and Vt. Adds their number to *rotations. */
+ * applies the rotations to A and Vt. Adds their number to *rotations.
+ * Between two blocks, S and Qt are 2 FL_JACOBI_BLOCK square whatever J's size
+ * (jacobi_pairs), the rows and columns past a short last block J being zeros;
+ * block I < J is never the short one, so the m x m part in use is their top
+ * left corner. */
 static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J, long *rotations)
 {
-    ptrdiff_t n = w->n, m = FL_TYPED(block_indices)(w, I, J);
+    ptrdiff_t n = w->n, m = FL_TYPED(block_indices)(w, I, J), ld = J < 0 ? m : 2 * FL_JACOBI_BLOCK;
     FL_T *A = w->A, *S = w->S, *Qt = w->Qt;
+    for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0, Qt[i] = 0;
     for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t j = 0; j < m; j++) S[i * m + j] = A[w->idx[i] * n + w->idx[j]];
-    for (ptrdiff_t i = 0; i < m * m; i++) Qt[i] = 0;
-    for (ptrdiff_t i = 0; i < m; i++) Qt[i * m + i] = 1;
-    ptrdiff_t split = J < 0 ? 0 : FL_JACOBI_BLOCK; /* block I < J is never the short last one */
-    long r = fl_kernels()->FL_TYPED(jacobi_sweep)(m, split, S, Qt, w->tol);
+        for (ptrdiff_t j = 0; j < m; j++) S[i * ld + j] = A[w->idx[i] * n + w->idx[j]];
+    for (ptrdiff_t i = 0; i < ld; i++) Qt[i * ld + i] = 1;
+    long r = J < 0 ? fl_kernels()->FL_TYPED(jacobi_sweep)(m, S, Qt, w->tol)
+                   : fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
     if (r == 0) return FL_OK;
     *rotations += r;
-    int st = FL_TYPED(rotate_block_rows)(w, m, J < 0 ? m : FL_JACOBI_BLOCK);
+    int st = FL_TYPED(rotate_block_rows)(w, m, J < 0 ? m : FL_JACOBI_BLOCK, ld);
     if (st != FL_OK) return st;
     /* columns IJ of A from the new rows (symmetry), then the block itself from S */
     FL_TYPED(columns_from_rows)(w, m);
     for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t j = 0; j < m; j++) A[w->idx[i] * n + w->idx[j]] = S[i * m + j];
+        for (ptrdiff_t j = 0; j < m; j++) A[w->idx[i] * n + w->idx[j]] = S[i * ld + j];
     return FL_OK;
 }
 
@@ -106,7 +112,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         for (int sweep = 0; sweep < max_sweeps; sweep++) {
             *sweeps_done = sweep + 1;
             if (fl_stop_requested()) return FL_EINTR;
-            if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, 0, A, Vt, tol) == 0) return FL_OK;
+            if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, A, Vt, tol) == 0) return FL_OK;
         }
         return FL_ENOCONV;
     }

@@ -18,7 +18,8 @@
                                double *, double *);                                          \
     void fl_rows_dot_f32_##isa(ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, const float *,   \
                                float *, float *);                                            \
-    long fl_jacobi_sweep_f64_##isa(ptrdiff_t, ptrdiff_t, double *, double *, double);          \
+    long fl_jacobi_sweep_f64_##isa(ptrdiff_t, double *, double *, double);                     \
+    long fl_jacobi_pairs_f64_##isa(double *, double *, double);                                \
     void fl_rot_f64_##isa(ptrdiff_t, double *, double *, double, double);                      \
     void fl_rot_f32_##isa(ptrdiff_t, float *, float *, float, float);                          \
     void fl_gram8_f64_##isa(ptrdiff_t, double *const *, double *);                             \
@@ -26,7 +27,8 @@
     void fl_gram8_lo_f32_##isa(ptrdiff_t, float *const *, double *);                           \
     void fl_rot16_f64_##isa(ptrdiff_t, double *const *, const double *, const double *);       \
     void fl_rot16_f32_##isa(ptrdiff_t, float *const *, const float *, const float *);          \
-    long fl_jacobi_sweep_f32_##isa(ptrdiff_t, ptrdiff_t, float *, float *, double);            \
+    long fl_jacobi_sweep_f32_##isa(ptrdiff_t, float *, float *, double);                       \
+    long fl_jacobi_pairs_f32_##isa(float *, float *, double);                                  \
     void FL_UKR_NAME(f64, isa, MR64, NR64)(ptrdiff_t, const double *, const double *,        \
                                            double *, ptrdiff_t, int);                        \
     void FL_UKR_NAME(f32, isa, MR32, NR32)(ptrdiff_t, const float *, const float *, float *, \
@@ -43,7 +45,7 @@
 #define TABLE(isa, MR64, NR64, MR32, NR32, SMR64, SMR32)                                               \
     {#isa, fl_dot_f64_##isa, fl_dot_f32_##isa, fl_sumsq_f64_##isa, fl_sumsq_f32_##isa,        \
      fl_scan_gt_f64_##isa, fl_scan_gt_f32_##isa, fl_rows_dot_f64_##isa, fl_rows_dot_f32_##isa, \
-     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
+     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_jacobi_pairs_f64_##isa, fl_jacobi_pairs_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
      fl_gram8_f64_##isa, fl_gram8_f32_##isa, fl_gram8_lo_f32_##isa, fl_rot16_f64_##isa, fl_rot16_f32_##isa,           \
      FL_UKR_NAME(f64, isa, MR64, NR64),          \
      FL_UKR_NAME(f32, isa, MR32, NR32), FL_UKR_SUP_NAME(f64, isa, SMR64, NR64),               \
