@@ -6,6 +6,42 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
+/* out[j * lo + i] = in[i * li + j] for a 4 x 4 tile: 4 stores of 4 (float)
+ * or 8 of 2 (double) where an element at a time takes 16 strided stores */
+static inline void transpose4_f32(const float *in, ptrdiff_t li, float *out, ptrdiff_t lo)
+{
+#if defined(__SSE2__)
+    __m128 r0 = _mm_loadu_ps(in), r1 = _mm_loadu_ps(in + li), r2 = _mm_loadu_ps(in + 2 * li),
+           r3 = _mm_loadu_ps(in + 3 * li);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(out, r0), _mm_storeu_ps(out + lo, r1), _mm_storeu_ps(out + 2 * lo, r2),
+        _mm_storeu_ps(out + 3 * lo, r3);
+#else
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) out[j * lo + i] = in[i * li + j];
+#endif
+}
+
+static inline void transpose4_f64(const double *in, ptrdiff_t li, double *out, ptrdiff_t lo)
+{
+#if defined(__SSE2__)
+    for (int a = 0; a < 4; a += 2)
+        for (int b = 0; b < 4; b += 2) { /* 2 x 2 tiles */
+            const __m128d x = _mm_loadu_pd(in + a * li + b), y = _mm_loadu_pd(in + (a + 1) * li + b);
+            _mm_storeu_pd(out + b * lo + a, _mm_unpacklo_pd(x, y));
+            _mm_storeu_pd(out + (b + 1) * lo + a, _mm_unpackhi_pd(x, y));
+        }
+#else
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) out[j * lo + i] = in[i * li + j];
+#endif
+}
+
 static int precondition_f32(ptrdiff_t n, float *W, float *Vt)
 {
     (void)n, (void)W, (void)Vt;
@@ -30,7 +66,7 @@ static int precondition_f32(ptrdiff_t n, float *W, float *Vt)
  * W is scaled so that its largest entry is near 1 (fl_eigh). */
 #define FL_PRECONDITION_SPAN 0x1p-40
 #ifndef FL_PRECONDITION_TOL
-#define FL_PRECONDITION_TOL 1e-4
+#define FL_PRECONDITION_TOL 1e-5
 #endif
 
 /* out (n x n) = in^T, in tiles of 32 so both sides stay in cache */

@@ -59,18 +59,37 @@ static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
     return FL_OK;
 }
 
-/* Columns idx of A from its rows idx (A is symmetric), 16 rows of A at a time so
- * that the lines written stay in cache while the rows idx are read. */
-static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
+/* Columns idx of A from its rows idx (A is symmetric): for each of the two
+ * runs of rows (blocks I and J), A[k, run] = A[run, k]^T, in 4 x 4 tiles.
+ * The entries in both the rows and the columns idx are left as they come:
+ * they are written from S next. */
+static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi)
 {
-    ptrdiff_t n = w->n;
+    const ptrdiff_t n = w->n, first[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
     FL_T *A = w->A;
-    for (ptrdiff_t k0 = 0; k0 < n; k0 += 16) {
-        ptrdiff_t k1 = k0 + 16 < n ? k0 + 16 : n;
-        for (ptrdiff_t i = 0; i < m; i++) {
-            const FL_T *row = A + w->idx[i] * n;
-            ptrdiff_t col = w->idx[i];
-            for (ptrdiff_t k = k0; k < k1; k++) A[k * n + col] = row[k];
+    for (int b = 0; b < 2; b++) {
+        const ptrdiff_t r0 = first[b], c = count[b], c4 = c & ~(ptrdiff_t)3, n4 = n & ~(ptrdiff_t)3;
+        for (ptrdiff_t k0 = 0; k0 < n4; k0 += 4) {
+            for (ptrdiff_t i = 0; i < c4; i += 4) FL_TYPED(transpose4)(A + (r0 + i) * n + k0, n, A + k0 * n + r0 + i, n);
+            for (ptrdiff_t i = c4; i < c; i++)
+                for (ptrdiff_t k = k0; k < k0 + 4; k++) A[k * n + r0 + i] = A[(r0 + i) * n + k];
+        }
+        for (ptrdiff_t k = n4; k < n; k++)
+            for (ptrdiff_t i = 0; i < c; i++) A[k * n + r0 + i] = A[(r0 + i) * n + k];
+    }
+}
+
+/* S (m x m of ld columns) <- A[idx, idx], or back (to_A), a run of a row at a
+ * time: idx is the bi indices of block I, then those of J */
+static void FL_TYPED(block_copy)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, FL_T *S, ptrdiff_t ld, int to_A)
+{
+    const ptrdiff_t n = w->n, first[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
+    for (ptrdiff_t i = 0; i < m; i++) {
+        FL_T *row = w->A + w->idx[i] * n;
+        for (int b = 0; b < 2; b++) {
+            if (!count[b]) continue;
+            FL_T *a = row + first[b], *s = S + i * ld + (b ? bi : 0);
+            memcpy(to_A ? a : s, to_A ? s : a, (size_t)count[b] * sizeof(FL_T));
         }
     }
 }
@@ -83,22 +102,21 @@ static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m)
  * left corner. */
 static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J, long *rotations)
 {
-    ptrdiff_t n = w->n, m = FL_TYPED(block_indices)(w, I, J), ld = J < 0 ? m : 2 * FL_JACOBI_BLOCK;
-    FL_T *A = w->A, *S = w->S, *Qt = w->Qt;
+    const ptrdiff_t m = FL_TYPED(block_indices)(w, I, J), ld = J < 0 ? m : 2 * FL_JACOBI_BLOCK,
+                    bi = J < 0 ? m : FL_JACOBI_BLOCK;
+    FL_T *S = w->S, *Qt = w->Qt;
     for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0, Qt[i] = 0;
-    for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t j = 0; j < m; j++) S[i * ld + j] = A[w->idx[i] * n + w->idx[j]];
+    FL_TYPED(block_copy)(w, m, bi, S, ld, 0);
     for (ptrdiff_t i = 0; i < ld; i++) Qt[i * ld + i] = 1;
     long r = J < 0 ? fl_kernels()->FL_TYPED(jacobi_sweep)(m, S, Qt, w->tol)
                    : fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
     if (r == 0) return FL_OK;
     *rotations += r;
-    int st = FL_TYPED(rotate_block_rows)(w, m, J < 0 ? m : FL_JACOBI_BLOCK, ld);
+    int st = FL_TYPED(rotate_block_rows)(w, m, bi, ld);
     if (st != FL_OK) return st;
     /* columns IJ of A from the new rows (symmetry), then the block itself from S */
-    FL_TYPED(columns_from_rows)(w, m);
-    for (ptrdiff_t i = 0; i < m; i++)
-        for (ptrdiff_t j = 0; j < m; j++) A[w->idx[i] * n + w->idx[j]] = S[i * ld + j];
+    FL_TYPED(columns_from_rows)(w, m, bi);
+    FL_TYPED(block_copy)(w, m, bi, S, ld, 1);
     return FL_OK;
 }
 
