@@ -397,6 +397,9 @@ def test_malformed_programs_are_refused_by_the_kernel():
     [[1.9, -0.7, 0.3, 0.0], [-1.2, 2.5, 0.1, 0.0], [0.4, 0.4, 0.4, 0.0]],  # no offsets: the add is left out
     [[1.1, -0.2, 0.05, -40.0], [0.0, 1.0, 0.0, 300.0], [0.3, 0.59, 0.11, 0.5]],
     [[3e38, 0.0, 0.0, 0.0], [-3e38, 0.0, 0.0, 0.0], [1e30, -1e30, 7.0, -1e9]],  # to +-inf and far past 255
+    [[0.299, 0.587, 0.114, 0.0]] * 3,  # gray: equal rows, the output joined from one plane
+    [[2.5, -1.5, 0.7, 20.0]] * 3,  # gray, past both ends
+    [[1e30, 1.0, 0.0, 0.0]] * 3,  # gray, past int32
 ])
 def test_colour_matrix_stage_rounds_and_clamps_like_pillow(matrix, rng, isa):
     """A matrix stage is Pillow's convert(matrix) on every path, sums far outside
@@ -410,6 +413,20 @@ def test_colour_matrix_stage_rounds_and_clamps_like_pillow(matrix, rng, isa):
     out = p.matrix(p.input(), matrix)
     ref = np.asarray(Image.fromarray(img).convert("RGB", tuple(np.float32(matrix).ravel().tolist())))
     np.testing.assert_array_equal(p.run(img, out), ref)
+
+
+@pytest.mark.parametrize("matrix", [[[0.299, 0.587, 0.114, 0.0]] * 3, [[0.5, 0.2, 0.1, 0.0]] * 2 + [[0.1, 0.2, 0.5, 0.0]]])
+def test_last_gray_matrix_on_rgba_writes_every_channel(matrix, rng, isa):
+    """With alpha, the output interleaves all three planes: a gray last stage
+    (whose RGB output is joined from one plane) still gives all three."""
+    from fastla.apps.filters.program import Program
+
+    img = rng.integers(0, 256, (3, 149, 4), dtype=np.uint8)
+    p = Program(3, 149)
+    out = p.run(img, p.matrix(p.input(), matrix))
+    ref = np.asarray(Image.fromarray(img[..., :3]).convert("RGB", tuple(np.float32(matrix).ravel().tolist())))
+    np.testing.assert_array_equal(out[..., :3], ref)
+    np.testing.assert_array_equal(out[..., 3], img[..., 3])
 
 
 def test_compiled_presets_are_kept_per_size(rng):
