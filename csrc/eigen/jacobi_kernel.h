@@ -139,21 +139,9 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
             tn[i] = t, c[i] = (FL_T)cd, s[i] = (FL_T)(t * cd);
         }
         if (off != round) FL_K(jacobi_realign)(S, Y, (round - off + FL_JB) % FL_JB);
-        for (int i = 0; i < FL_JB; i++) { /* rows i and q_i: their rotation, then the columns' */
-            const int rows[2] = {i, q[i]};
-            if (rotate[i] != 0) {
-                FL_K(rot_rows)(FL_JM, Qt + i * FL_JM, Qt + q[i] * FL_JM, c[i], s[i]);
-                FL_K(jacobi_rows_and_columns)(S + i * FL_JM, S + q[i] * FL_JM, Y[i], Y[q[i]], c[i], s[i], c, s);
-                continue;
-            }
-            for (int h = 0; h < 2; h++) {
-                FL_T *restrict x = S + rows[h] * FL_JM, *restrict y = x + FL_JB, *restrict yk = Y[rows[h]];
-                for (int j = 0; j < FL_JB; j++) {
-                    FL_T a = x[j], b = y[j];
-                    x[j] = c[j] * a - s[j] * b;
-                    yk[j] = s[j] * a + c[j] * b;
-                }
-            }
+        for (int i = 0; i < FL_JB; i++) { /* rows i and q_i: their rotation (1, 0 if none), then the columns' */
+            FL_K(jacobi_rows_and_columns)(S + i * FL_JM, S + q[i] * FL_JM, Y[i], Y[q[i]], c[i], s[i], c, s);
+            if (rotate[i] != 0) FL_K(rot_rows)(FL_JM, Qt + i * FL_JM, Qt + q[i] * FL_JM, c[i], s[i]);
         }
         for (int k = 0; k < FL_JM; k++) Y[k][FL_JB] = Y[k][0];
         FL_K(jacobi_shift_columns)(S, Y, 1);

@@ -36,6 +36,15 @@ static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff
     return m;
 }
 
+/* The m indices in idx as two runs of consecutive rows: block I's bi, from
+ * first[0], then block J's m - bi (none when bi = m), from first[1]. */
+static void FL_TYPED(block_runs)(const FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t first[2],
+                                 ptrdiff_t count[2])
+{
+    first[0] = w->idx[0], count[0] = bi;
+    first[1] = bi < m ? w->idx[bi] : 0, count[1] = m - bi;
+}
+
 /* Rows idx of A and of Vt <- Qt . (those rows), Qt being m x m with rows ldq
  * apart. The rows are the blocks I and J, two contiguous ranges (bi rows, then
  * m - bi): they are copied side by side into G, and the GEMM writes each
@@ -43,7 +52,9 @@ static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff
  * gather into G and a copy back from R). */
 static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t ldq)
 {
-    const ptrdiff_t n = w->n, rows[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
+    const ptrdiff_t n = w->n;
+    ptrdiff_t rows[2], count[2];
+    FL_TYPED(block_runs)(w, m, bi, rows, count);
     FL_T *mats[2] = {w->A, w->Vt};
     for (int t = 0; t < 2 && mats[t]; t++) {
         FL_T *M = mats[t];
@@ -65,7 +76,9 @@ static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
  * they are written from S next. */
 static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi)
 {
-    const ptrdiff_t n = w->n, first[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
+    const ptrdiff_t n = w->n;
+    ptrdiff_t first[2], count[2];
+    FL_TYPED(block_runs)(w, m, bi, first, count);
     FL_T *A = w->A;
     for (int b = 0; b < 2; b++) {
         const ptrdiff_t r0 = first[b], c = count[b], c4 = c & ~(ptrdiff_t)3, n4 = n & ~(ptrdiff_t)3;
@@ -83,7 +96,9 @@ static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, p
  * time: idx is the bi indices of block I, then those of J */
 static void FL_TYPED(block_copy)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, FL_T *S, ptrdiff_t ld, int to_A)
 {
-    const ptrdiff_t n = w->n, first[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
+    const ptrdiff_t n = w->n;
+    ptrdiff_t first[2], count[2];
+    FL_TYPED(block_runs)(w, m, bi, first, count);
     for (ptrdiff_t i = 0; i < m; i++) {
         FL_T *row = w->A + w->idx[i] * n;
         for (int b = 0; b < 2; b++) {
