@@ -69,13 +69,16 @@ static int precondition_f32(ptrdiff_t n, float *W, float *Vt)
 #define FL_PRECONDITION_TOL 1e-5
 #endif
 
-/* out (n x n) = in^T, in tiles of 32 so both sides stay in cache */
+/* out (n x n) = in^T: 4 x 4 tiles (transpose4_f64) in blocks of 32 so both sides stay in cache */
 static void transpose(ptrdiff_t n, const double *in, double *out)
 {
-    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
-        for (ptrdiff_t j0 = 0; j0 < n; j0 += 32)
-            for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
-                for (ptrdiff_t j = j0; j < j0 + 32 && j < n; j++) out[j * n + i] = in[i * n + j];
+    const ptrdiff_t n4 = n & ~(ptrdiff_t)3;
+    for (ptrdiff_t i0 = 0; i0 < n4; i0 += 32)
+        for (ptrdiff_t j0 = 0; j0 < n4; j0 += 32)
+            for (ptrdiff_t i = i0; i < i0 + 32 && i < n4; i += 4)
+                for (ptrdiff_t j = j0; j < j0 + 32 && j < n4; j += 4) transpose4_f64(in + i * n + j, n, out + j * n + i, n);
+    for (ptrdiff_t i = 0; i < n; i++) /* the last rows and columns, short of a tile */
+        for (ptrdiff_t j = i < n4 ? n4 : 0; j < n; j++) out[j * n + i] = in[i * n + j];
 }
 
 static int precondition_f64(ptrdiff_t n, double *W, double *Vt)
