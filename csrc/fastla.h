@@ -103,6 +103,13 @@ int fl_eigh_f64(ptrdiff_t n, const double *A, ptrdiff_t rsa, ptrdiff_t csa, doub
                 ptrdiff_t rsv, ptrdiff_t csv, int max_sweeps, int *sweeps);
 int fl_eigh_f32(ptrdiff_t n, const float *A, ptrdiff_t rsa, ptrdiff_t csa, float *w, float *V,
                 ptrdiff_t rsv, ptrdiff_t csv, int max_sweeps, int *sweeps);
+/* How fl_eigh_f64 refines its float32 start (for tests: each way must give the
+ * same accuracy): FL_REFINE_PAIRS (the default) turns Q towards the eigenvectors
+ * and makes it orthogonal; FL_REFINE_ORTHOGONAL only makes it orthogonal, as
+ * after a stalled step; FL_REFINE_NONE gives up at once, as after a failed one,
+ * and Jacobi starts from the identity. */
+typedef enum { FL_REFINE_NONE = 0, FL_REFINE_ORTHOGONAL = 1, FL_REFINE_PAIRS = 2 } fl_refine_mode;
+void fl_set_eigh_refine(fl_refine_mode mode);
 
 /* Dominant eigenpair (largest |lambda|) of the square A by power iteration from
  * x (n, overwritten by the eigenvector, largest component positive). Stops when

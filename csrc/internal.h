@@ -134,4 +134,9 @@ int fl_gemm_add_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *A, ptrdi
 /* The slice [*lo, *hi) of n items for task tid of nt, in multiples of `unit`. */
 void fl_split(ptrdiff_t n, ptrdiff_t unit, int tid, int nt, ptrdiff_t *lo, ptrdiff_t *hi);
 
+/* Q's rows, nearly orthonormal eigenvectors of the symmetric n x n W, refined
+ * to float64 accuracy, and W <- Q W Q^T (eigen/refine.c). FL_ENOCONV when the
+ * steps do not converge: then W is unchanged and Q must be dropped. */
+int fl_eigh_refine_f64(ptrdiff_t n, double *W, double *Q);
+
 #endif

@@ -356,6 +356,25 @@ def test_eigenvector_sign_convention(n, dtype, rng):
         assert_sign_convention(V)
 
 
+@pytest.fixture(params=["pairs", "orthogonal", "none"])
+def refine_mode(request):
+    """Each way float64 eigh can take from its float32 start: the usual one, the
+    one after a stalled refinement step, the one after a failed one."""
+    fastla._core.set_eigh_refine(request.param)
+    yield request.param
+    fastla._core.set_eigh_refine("pairs")
+
+
+@pytest.mark.parametrize("kind", ["random", "cluster-pm", "geometric", "rank-deficient"])
+def test_eigh_every_refinement_path(kind, refine_mode, rng):
+    """n = 200 takes the float32 pass, then refinement, then float64 Jacobi."""
+    A = KINDS[kind](rng, 200)
+    w, V = fastla.eigh(A)
+    assert_eigh_accurate(A, w, V, np.float64)
+    bound = 4 * 200 * EPS[np.float64] * np.linalg.norm(A)
+    assert np.max(np.abs(w - np.linalg.eigvalsh(A))) <= bound
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [40, 95, 96, 130])  # last block of 32 columns short by 1, whole, of 2
 def test_eigh_same_on_every_simd_path(n, dtype, isa, rng):

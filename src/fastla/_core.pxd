@@ -14,6 +14,9 @@ cdef extern from "fastla.h" nogil:
     int fl_set_isa(fl_isa isa)
     int fl_vbmi_usable()
     void fl_set_vbmi(int on)
+    ctypedef enum fl_refine_mode:
+        FL_REFINE_NONE, FL_REFINE_ORTHOGONAL, FL_REFINE_PAIRS
+    void fl_set_eigh_refine(fl_refine_mode mode)
     fl_isa fl_get_isa()
     const char *fl_isa_name(fl_isa isa)
     int fl_isa_from_name(const char *name)

@@ -150,6 +150,17 @@ def set_vbmi(bint on):
     fl_set_vbmi(on)
 
 
+_REFINE_MODES = {"pairs": FL_REFINE_PAIRS, "orthogonal": FL_REFINE_ORTHOGONAL, "none": FL_REFINE_NONE}
+
+
+def set_eigh_refine(mode):
+    """How float64 eigh refines its float32 start, for tests: 'pairs' (the default),
+    'orthogonal' (as after a stalled step) or 'none' (as after a failed one)."""
+    if mode not in _REFINE_MODES:
+        raise ValueError(f"refine mode {mode!r}; expected one of {', '.join(_REFINE_MODES)}")
+    fl_set_eigh_refine(_REFINE_MODES[mode])
+
+
 def set_num_threads(n):
     """Sets how many threads fastla's kernels may use (n >= 1)."""
     import operator
