@@ -134,7 +134,10 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
         }
         if (count == 0) continue;
         for (int i = 0; i < FL_JB; i++) { /* a pair left alone gets c = 1, s = 0: exactly nothing */
-            const double t_i = FL_K(jacobi_tan)(app[i], aqq[i], apq[i]), t = rotate[i] != 0 ? t_i : 0.0;
+            /* its angle is computed from s_pq = 1, a finite stand-in, and
+             * multiplied by 0: no select after a division, which would keep
+             * the loop from being a vector loop */
+            const double t = FL_K(jacobi_tan)(app[i], aqq[i], rotate[i] != 0 ? apq[i] : 1.0) * rotate[i];
             const double cd = 1.0 / sqrt(1.0 + t * t);
             tn[i] = t, c[i] = (FL_T)cd, s[i] = (FL_T)(t * cd);
         }
@@ -146,14 +149,14 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
         for (int k = 0; k < FL_JM; k++) Y[k][FL_JB] = Y[k][0];
         FL_K(jacobi_shift_columns)(S, Y, 1);
         off = round + 1;
-        for (int i = 0; i < FL_JB; i++) /* the 2 x 2 blocks exactly; q_i's column has moved to j */
-            if (rotate[i] != 0) {
-                const int j = FL_JB + (i + FL_JB - 1) % FL_JB;
-                FL_T *Sp = S + i * FL_JM, *Sq = S + q[i] * FL_JM;
-                Sp[i] = (FL_T)(app[i] - tn[i] * apq[i]);
-                Sq[j] = (FL_T)(aqq[i] + tn[i] * apq[i]);
-                Sp[j] = Sq[i] = 0;
-            }
+        for (int i = 0; i < FL_JB; i++) { /* the 2 x 2 blocks exactly; q_i's column has moved to j */
+            /* a pair left alone (t = 0) gets its own entries back: no branch */
+            const int j = FL_JB + (i + FL_JB - 1) % FL_JB;
+            FL_T *Sp = S + i * FL_JM, *Sq = S + q[i] * FL_JM;
+            Sp[i] = (FL_T)(app[i] - tn[i] * apq[i]);
+            Sq[j] = (FL_T)(aqq[i] + tn[i] * apq[i]);
+            Sp[j] = Sq[i] = rotate[i] != 0 ? (FL_T)0 : (FL_T)apq[i];
+        }
         rotations += (long)count;
     }
     if (off % FL_JB) FL_K(jacobi_realign)(S, Y, FL_JB - off % FL_JB);
