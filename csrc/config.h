@@ -107,6 +107,11 @@
 #ifndef FL_JACOBI_BLOCK
 #define FL_JACOBI_BLOCK 32
 #endif
+/* A block pair whose rotations move at most this many of its rows (late
+ * sweeps) has just those rows multiplied, a GEMM of FEW^2 n, not (2 BLOCK)^2 n. */
+#ifndef FL_JACOBI_FEW
+#define FL_JACOBI_FEW 16
+#endif
 
 /* Overrides at build time (-D...) must keep the buffers sized by these limits
  * large enough, and every cache block at least one register tile. */

@@ -70,6 +70,44 @@ static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
     return FL_OK;
 }
 
+/* The positions i (into idx) of the rows that Qt moves, those whose row of Qt
+ * is not the identity's, into moved; returns how many. */
+static ptrdiff_t FL_TYPED(moved_rows)(const FL_T *Qt, ptrdiff_t m, ptrdiff_t ldq, ptrdiff_t *moved)
+{
+    ptrdiff_t t = 0;
+    for (ptrdiff_t i = 0; i < m; i++) {
+        int same = 1;
+        for (ptrdiff_t j = 0; j < m; j++) same &= Qt[i * ldq + j] == (FL_T)(i == j);
+        if (!same) moved[t++] = i;
+    }
+    return t;
+}
+
+/* Rows idx[moved[0..t)] of A and of Vt <- Qt[moved, moved] . (those rows),
+ * and the same columns of A from the new rows (symmetry): for a block pair
+ * whose few rotations move few rows. The rows go through G: gathered into its
+ * first t rows, multiplied into the next t, copied back. */
+static int FL_TYPED(rotate_few_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t t, const ptrdiff_t *moved, ptrdiff_t ldq)
+{
+    const ptrdiff_t n = w->n;
+    FL_T Qs[FL_JACOBI_FEW * FL_JACOBI_FEW], *R = w->G + t * n;
+    for (ptrdiff_t a = 0; a < t; a++)
+        for (ptrdiff_t b = 0; b < t; b++) Qs[a * t + b] = w->Qt[moved[a] * ldq + moved[b]];
+    FL_T *mats[2] = {w->A, w->Vt};
+    for (int k = 0; k < 2 && mats[k]; k++) {
+        FL_T *M = mats[k];
+        for (ptrdiff_t a = 0; a < t; a++) memcpy(w->G + a * n, M + w->idx[moved[a]] * n, (size_t)n * sizeof(FL_T));
+        int st = FL_TYPED(fl_gemm)(t, n, t, Qs, t, 1, w->G, n, 1, R, n, 1, 1);
+        if (st != FL_OK) return st;
+        for (ptrdiff_t a = 0; a < t; a++) memcpy(M + w->idx[moved[a]] * n, R + a * n, (size_t)n * sizeof(FL_T));
+    }
+    for (ptrdiff_t a = 0; a < t; a++) {
+        const ptrdiff_t r = w->idx[moved[a]];
+        for (ptrdiff_t k = 0; k < n; k++) w->A[k * n + r] = w->A[r * n + k];
+    }
+    return FL_OK;
+}
+
 /* Columns idx of A from its rows idx (A is symmetric): for each of the two
  * runs of rows (blocks I and J), A[k, run] = A[run, k]^T, in 4 x 4 tiles.
  * The entries in both the rows and the columns idx are left as they come:
@@ -127,10 +165,11 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
                    : fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
     if (r == 0) return FL_OK;
     *rotations += r;
-    int st = FL_TYPED(rotate_block_rows)(w, m, bi, ld);
+    ptrdiff_t moved[2 * FL_JACOBI_BLOCK], t = FL_TYPED(moved_rows)(Qt, m, ld, moved);
+    int st = t <= FL_JACOBI_FEW ? FL_TYPED(rotate_few_rows)(w, t, moved, ld) : FL_TYPED(rotate_block_rows)(w, m, bi, ld);
     if (st != FL_OK) return st;
     /* columns IJ of A from the new rows (symmetry), then the block itself from S */
-    FL_TYPED(columns_from_rows)(w, m, bi);
+    if (t > FL_JACOBI_FEW) FL_TYPED(columns_from_rows)(w, m, bi);
     FL_TYPED(block_copy)(w, m, bi, S, ld, 1);
     return FL_OK;
 }

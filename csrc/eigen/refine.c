@@ -31,10 +31,14 @@
 #define FL_REFINE_MAX_STEPS 8
 #define FL_REFINE_ROWS 64 /* gemm_upper's block rows */
 
+/* The buffers, n x n, are used twice over: Q^T is only needed until S is
+ * made, so D^T takes its place; W Q^T likewise, and its 8 n^2 bytes then hold
+ * X and P, 4 n^2 bytes each. Fewer new pages to clear at every call. */
 typedef struct {
     ptrdiff_t n;
     double *Qt, *G, *T, *S; /* Q^T, Q Q^T, W Q^T, Q W Q^T */
-    float *Dt, *X, *P;      /* D^T; a float32 copy of Q or S; D^T times it */
+    float *Dt, *X, *P;      /* D^T (in Qt); a float32 copy of Q or S, and D^T times it (in T) */
+    double *l;              /* n: the eigenvalue estimates */
 } fl_refine_work;
 
 /* C (n x n) = A B for a symmetric product (Q Q^T, Q W Q^T): only the blocks on
@@ -51,36 +55,42 @@ static int gemm_upper(ptrdiff_t n, const double *A, const double *B, double *C)
 }
 
 /* Dt = D^T (float32) from the upper triangles of G = Q Q^T and S = Q W Q^T
- * (S made whole and symmetric here), with
- * every pair kept to R_ij / 2 unless `separate`; returns the largest |D_ij|,
- * or NaN when a NaN appeared. */
+ * (S made whole and symmetric here), with every pair kept to R_ij / 2 unless
+ * `separate`; returns the largest |D_ij|, or NaN when a NaN appeared. The
+ * pairs go in 32 x 32 tiles, so that the writes below the diagonal (column
+ * j of Dt and S) stay in a few cache lines. */
 static double correction(fl_refine_work *w, int separate)
 {
-    const ptrdiff_t n = w->n;
-    double *G = w->G, *S = w->S, *l = w->T, lmax = 0, dmax = 0;
+    const ptrdiff_t n = w->n, tile = 32;
+    const double *G = w->G, *l = w->l;
+    double *S = w->S, lmax = 0, dmax = 0;
+    float *Dt = w->Dt;
     int finite = 1;
-    for (ptrdiff_t i = 0; i < n; i++) { /* l_i, in T (free once S is made) */
-        l[i] = S[i * n + i] / G[i * n + i];
+    for (ptrdiff_t i = 0; i < n; i++) {
+        w->l[i] = S[i * n + i] / G[i * n + i];
         lmax = fmax(lmax, fabs(l[i]));
     }
+    const double min_gap = separate ? FL_REFINE_GAP * lmax : INFINITY;
     for (ptrdiff_t i = 0; i < n; i++) {
         const double r = 1 - G[i * n + i];
-        w->Dt[i * n + i] = (float)(r / 2);
+        Dt[i * n + i] = (float)(r / 2);
         dmax = fmax(dmax, fabs(r / 2));
-        for (ptrdiff_t j = i + 1; j < n; j++) {
-            const double s = S[i * n + j], rij = -G[i * n + j];
-            const double gap = l[j] - l[i];
-            double dij = rij / 2, dji = rij / 2;
-            if (separate && fabs(gap) > FL_REFINE_GAP * lmax) {
-                const double a = (s + l[j] * rij) / gap, b = (s + l[i] * rij) / -gap;
-                if (fabs(a) < FL_REFINE_SEPARATED && fabs(b) < FL_REFINE_SEPARATED) dij = a, dji = b;
-            }
-            S[j * n + i] = s;
-            w->Dt[j * n + i] = (float)dij, w->Dt[i * n + j] = (float)dji;
-            dmax = fmax(dmax, fmax(fabs(dij), fabs(dji)));
-            finite &= isfinite(dij) && isfinite(dji);
-        }
     }
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
+        for (ptrdiff_t j0 = i0; j0 < n; j0 += tile)
+            for (ptrdiff_t i = i0; i < i0 + tile && i < n; i++)
+                for (ptrdiff_t j = j0 > i ? j0 : i + 1; j < j0 + tile && j < n; j++) {
+                    const double s = S[i * n + j], rij = -G[i * n + j], gap = l[j] - l[i];
+                    /* computed for every pair and then chosen, without a branch:
+                     * a NaN or infinity from a zero gap fails the test */
+                    const double a = (s + l[j] * rij) / gap, b = (s + l[i] * rij) / -gap;
+                    const int ok = fabs(gap) > min_gap && fabs(a) < FL_REFINE_SEPARATED && fabs(b) < FL_REFINE_SEPARATED;
+                    const double dij = ok ? a : rij / 2, dji = ok ? b : rij / 2;
+                    S[j * n + i] = s;
+                    Dt[j * n + i] = (float)dij, Dt[i * n + j] = (float)dji;
+                    dmax = fmax(dmax, fmax(fabs(dij), fabs(dji)));
+                    finite &= isfinite(dij) && isfinite(dji);
+                }
     return finite && isfinite(dmax) ? dmax : NAN;
 }
 
@@ -130,16 +140,14 @@ static int refine(fl_refine_work *w, double *W, double *Q)
 int fl_eigh_refine_f64(ptrdiff_t n, double *W, double *Q)
 {
     const size_t nn = (size_t)(n * n);
-    fl_refine_work w = {n,
-                        fl_malloc(nn * sizeof(double)),
-                        fl_malloc(nn * sizeof(double)),
-                        fl_malloc(nn * sizeof(double)),
-                        fl_malloc(nn * sizeof(double)),
-                        fl_malloc(nn * sizeof(float)),
-                        fl_malloc(nn * sizeof(float)),
-                        fl_malloc(nn * sizeof(float))};
-    int st = w.Qt && w.G && w.T && w.S && w.Dt && w.X && w.P ? refine(&w, W, Q) : FL_ENOMEM;
-    fl_free(w.Qt), fl_free(w.G), fl_free(w.T), fl_free(w.S);
-    fl_free(w.Dt), fl_free(w.X), fl_free(w.P);
+    fl_refine_work w = {n, fl_malloc(nn * sizeof(double)), fl_malloc(nn * sizeof(double)),
+                        fl_malloc(nn * sizeof(double)), fl_malloc(nn * sizeof(double)),
+                        NULL, NULL, NULL, fl_malloc((size_t)n * sizeof(double))};
+    int st = FL_ENOMEM;
+    if (w.Qt && w.G && w.T && w.S && w.l) {
+        w.Dt = (float *)w.Qt, w.X = (float *)w.T, w.P = (float *)w.T + nn;
+        st = refine(&w, W, Q);
+    }
+    fl_free(w.Qt), fl_free(w.G), fl_free(w.T), fl_free(w.S), fl_free(w.l);
     return st;
 }
