@@ -71,14 +71,17 @@ static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
 }
 
 /* The positions i (into idx) of the rows that Qt moves, those whose row of Qt
- * is not the identity's, into moved; returns how many. */
+ * is not the identity's, into moved; returns how many. The rows are compared
+ * as bytes (memcmp is a vector loop; a -0 counts as moved, which is safe). */
 static ptrdiff_t FL_TYPED(moved_rows)(const FL_T *Qt, ptrdiff_t m, ptrdiff_t ldq, ptrdiff_t *moved)
 {
+    static const FL_T zeros[2 * FL_JACOBI_BLOCK];
     ptrdiff_t t = 0;
     for (ptrdiff_t i = 0; i < m; i++) {
-        int same = 1;
-        for (ptrdiff_t j = 0; j < m; j++) same &= Qt[i * ldq + j] == (FL_T)(i == j);
-        if (!same) moved[t++] = i;
+        const FL_T *q = Qt + i * ldq;
+        if (q[i] != 1 || memcmp(q, zeros, (size_t)i * sizeof(FL_T)) != 0 ||
+            memcmp(q + i + 1, zeros, (size_t)(m - i - 1) * sizeof(FL_T)) != 0)
+            moved[t++] = i;
     }
     return t;
 }
