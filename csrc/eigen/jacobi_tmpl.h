@@ -216,6 +216,15 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
     return st;
 }
 
+/* W's upper triangle from its lower one, in 32 x 32 tiles that stay in cache */
+static void FL_TYPED(mirror_lower)(ptrdiff_t n, FL_T *W)
+{
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
+        for (ptrdiff_t j0 = 0; j0 <= i0; j0 += 32)
+            for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
+                for (ptrdiff_t j = j0; j < j0 + 32 && j < i; j++) W[j * n + i] = W[i * n + j];
+}
+
 /* Public entry: eigenvalues ascending in w; eigenvectors as the columns of V
  * (strides rsv, csv) unless V is NULL. The lower triangle of A is read. */
 int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, FL_T *w, FL_T *V,
@@ -239,8 +248,16 @@ int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, 
         for (ptrdiff_t j = 0; j <= i; j++) amax = fmax(amax, fabs((double)A[i * rsa + j * csa]));
     int e = 0;
     if (amax > 0) frexp(amax, &e);
+    /* x 2^-e is a product (ldexp, a call an entry, was 1 % of eigh at n = 500);
+     * past 2^+-1000 the factor itself would not be a normal double */
+    const double scale = ldexp(1.0, -e);
+    const int by_product = e > -1000 && e < 1000;
     for (ptrdiff_t i = 0; i < n; i++)
-        for (ptrdiff_t j = 0; j <= i; j++) W[i * n + j] = W[j * n + i] = (FL_T)ldexp((double)A[i * rsa + j * csa], -e);
+        for (ptrdiff_t j = 0; j <= i; j++) {
+            const double a = (double)A[i * rsa + j * csa];
+            W[i * n + j] = (FL_T)(by_product ? a * scale : ldexp(a, -e));
+        }
+    FL_TYPED(mirror_lower)(n, W);
     if (Vt) {
         for (ptrdiff_t i = 0; i < n * n; i++) Vt[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) Vt[i * n + i] = 1;
@@ -260,15 +277,21 @@ int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, 
             order[j] = o;
         }
         for (ptrdiff_t i = 0; i < n; i++) w[i] = (FL_T)ldexp((double)W[order[i] * (n + 1)], e);
-        if (V)
-            for (ptrdiff_t j = 0; j < n; j++) {
-                /* sign: the largest component of each eigenvector is positive */
-                const FL_T *v = Vt + order[j] * n;
-                ptrdiff_t big = 0;
-                for (ptrdiff_t i = 1; i < n; i++)
-                    if (fabs((double)v[i]) > fabs((double)v[big])) big = i;
-                FL_T sign = v[big] < 0 ? -1 : 1;
-                for (ptrdiff_t i = 0; i < n; i++) V[i * rsv + j * csv] = sign * v[i];
+        if (V) /* eight eigenvectors at a time: V's rows get runs of 8, not single entries */
+            for (ptrdiff_t j0 = 0; j0 < n; j0 += 8) {
+                const ptrdiff_t nj = n - j0 < 8 ? n - j0 : 8;
+                const FL_T *v[8];
+                FL_T sign[8];
+                for (ptrdiff_t jj = 0; jj < nj; jj++) {
+                    /* sign: the largest component of each eigenvector is positive */
+                    v[jj] = Vt + order[j0 + jj] * n;
+                    ptrdiff_t big = 0;
+                    for (ptrdiff_t i = 1; i < n; i++)
+                        if (fabs((double)v[jj][i]) > fabs((double)v[jj][big])) big = i;
+                    sign[jj] = v[jj][big] < 0 ? -1 : 1;
+                }
+                for (ptrdiff_t i = 0; i < n; i++)
+                    for (ptrdiff_t jj = 0; jj < nj; jj++) V[i * rsv + (j0 + jj) * csv] = sign[jj] * v[jj][i];
             }
     }
     fl_free(W), fl_free(Vt), fl_free(order);
