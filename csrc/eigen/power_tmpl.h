@@ -50,9 +50,24 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
      * residual: such a matrix is copied, scaled by a power of two (exactly),
      * and lambda and the residual scaled back. rows_dot reads contiguous rows,
      * so other layouts are copied too. */
-    double amax = 0;
-    for (ptrdiff_t i = 0; i < n; i++)
-        for (ptrdiff_t j = 0; j < n; j++) amax = fmax(amax, fabs((double)A[i * rsa + j * csa]));
+    /* max |a_ij| and, in the same pass, sum a_ij^2 (|A|_F when no scaling is
+     * needed); a ?: for the max (fmax is a call an entry), rows one at a time:
+     * vector loops */
+    double amax = 0, sumsq = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const FL_T *row = A + i * rsa;
+        FL_T m = 0;
+        double ss = 0;
+        if (csa == 1)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                m = fabs(row[j]) > m ? fabs(row[j]) : m;
+                ss += (double)row[j] * (double)row[j];
+            }
+        else
+            for (ptrdiff_t j = 0; j < n; j++) m = fabs(row[j * csa]) > m ? fabs(row[j * csa]) : m;
+        amax = (double)m > amax ? (double)m : amax;
+        sumsq += ss;
+    }
     int e = 0;
     if (amax > 0 && isfinite(amax)) frexp(amax, &e);
     if (e > -FL_POWER_EXP_LIMIT && e < FL_POWER_EXP_LIMIT) e = 0;
@@ -70,8 +85,11 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
         fl_free(copy), fl_free(y), fl_free(best);
         return FL_ENOMEM;
     }
-    double anorm = 0; /* |A|_F, row by row */
-    for (ptrdiff_t i = 0; i < n; i++) anorm = hypot(anorm, FL_TYPED(norm_of)(n, A + i * lda));
+    double anorm = sqrt(sumsq); /* |A|_F; of a scaled copy, row by row with no overflow */
+    if (copy) {
+        anorm = 0;
+        for (ptrdiff_t i = 0; i < n; i++) anorm = hypot(anorm, FL_TYPED(norm_of)(n, A + i * lda));
+    }
     double xn = FL_TYPED(norm_of)(n, x);
     for (ptrdiff_t i = 0; i < n; i++) x[i] = (FL_T)((double)x[i] / xn);
     memcpy(best, x, (size_t)n * sizeof(FL_T)); /* the estimate if no residual is finite */
@@ -127,7 +145,7 @@ int FL_TYPED(fl_asymmetry)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t 
             for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
                 for (ptrdiff_t j = j0; j < j0 + 32 && j <= i; j++) {
                     double x = (double)A[i * rsa + j * csa], y = (double)A[j * rsa + i * csa];
-                    double d = fabs(x - y), m = fmax(fabs(x), fabs(y));
+                    double d = fabs(x - y), m = fabs(x) > fabs(y) ? fabs(x) : fabs(y); /* not fmax: a call */
                     if (d > worst || d != d) worst = d; /* a NaN sticks: no later d compares above it */
                     if (m > big || x != x || y != y) big = x != x ? x : y != y ? y : m;
                 }

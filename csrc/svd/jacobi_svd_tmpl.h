@@ -593,9 +593,13 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     /* scale by a power of two so that the largest entry is near 1 (exact) */
     double amax = 0;
     for (ptrdiff_t i = 0; i < m; i++) {
-        w.rowsize[i] = 0;
-        for (ptrdiff_t j = 0; j < n; j++) w.rowsize[i] = fmax(w.rowsize[i], fabs((double)A[i * rsa + j * csa]));
-        amax = fmax(amax, w.rowsize[i]);
+        double r = 0;
+        for (ptrdiff_t j = 0; j < n; j++) { /* ?: not fmax: an instruction, not a call */
+            const double a = fabs((double)A[i * rsa + j * csa]);
+            r = a > r ? a : r;
+        }
+        w.rowsize[i] = r;
+        amax = fmax(amax, r);
     }
     int e = 0;
     if (amax > 0) frexp(amax, &e);
