@@ -19,6 +19,11 @@
 #define FL_FETCH_ADD(p, v) __atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
 #endif
 
+/* The larger of a and b for scans over many entries: one instruction, where
+ * fmax, which must ignore a NaN in either place, is a libm call. A NaN in b is
+ * passed over, as by fmax, while a is not NaN (scans start a at 0). */
+#define FL_MAX(a, b) ((b) > (a) ? (b) : (a))
+
 /* Micro-kernel: c[i*ldc + j] (= or +=) sum_l a[l*MR + i] * b[l*NR + j], i < MR, j < NR.
  * a and b are packed panels (see gemm/pack.h); c is a full MR x NR tile. */
 typedef void (*fl_ukr_f64)(ptrdiff_t k, const double *a, const double *b, double *c,

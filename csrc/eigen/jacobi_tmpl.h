@@ -245,10 +245,7 @@ int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, 
      * the largest entry is near 1: exact, and nothing overflows in the rotations */
     double amax = 0;
     for (ptrdiff_t i = 0; i < n; i++)
-        for (ptrdiff_t j = 0; j <= i; j++) { /* ?: not fmax: an instruction, not a call */
-            const double a = fabs((double)A[i * rsa + j * csa]);
-            amax = a > amax ? a : amax;
-        }
+        for (ptrdiff_t j = 0; j <= i; j++) amax = FL_MAX(amax, fabs((double)A[i * rsa + j * csa]));
     int e = 0;
     if (amax > 0) frexp(amax, &e);
     /* x 2^-e is a product (ldexp, a call an entry, was 1 % of eigh at n = 500);

@@ -51,8 +51,7 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
      * and lambda and the residual scaled back. rows_dot reads contiguous rows,
      * so other layouts are copied too. */
     /* max |a_ij| and, in the same pass, sum a_ij^2 (|A|_F when no scaling is
-     * needed); a ?: for the max (fmax is a call an entry), rows one at a time:
-     * vector loops */
+     * needed), a row at a time: vector loops */
     double amax = 0, sumsq = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
         const FL_T *row = A + i * rsa;
@@ -60,12 +59,12 @@ int FL_TYPED(fl_power)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa,
         double ss = 0;
         if (csa == 1)
             for (ptrdiff_t j = 0; j < n; j++) {
-                m = fabs(row[j]) > m ? fabs(row[j]) : m;
+                m = FL_MAX(m, fabs(row[j]));
                 ss += (double)row[j] * (double)row[j];
             }
         else
-            for (ptrdiff_t j = 0; j < n; j++) m = fabs(row[j * csa]) > m ? fabs(row[j * csa]) : m;
-        amax = (double)m > amax ? (double)m : amax;
+            for (ptrdiff_t j = 0; j < n; j++) m = FL_MAX(m, fabs(row[j * csa]));
+        amax = FL_MAX(amax, (double)m);
         sumsq += ss;
     }
     int e = 0;
@@ -145,7 +144,7 @@ int FL_TYPED(fl_asymmetry)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t 
             for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
                 for (ptrdiff_t j = j0; j < j0 + 32 && j <= i; j++) {
                     double x = (double)A[i * rsa + j * csa], y = (double)A[j * rsa + i * csa];
-                    double d = fabs(x - y), m = fabs(x) > fabs(y) ? fabs(x) : fabs(y); /* not fmax: a call */
+                    double d = fabs(x - y), m = FL_MAX(fabs(x), fabs(y));
                     if (d > worst || d != d) worst = d; /* a NaN sticks: no later d compares above it */
                     if (m > big || x != x || y != y) big = x != x ? x : y != y ? y : m;
                 }

@@ -88,8 +88,7 @@ static double correction(fl_refine_work *w, int separate)
                     const double dij = ok ? a : rij / 2, dji = ok ? b : rij / 2;
                     S[j * n + i] = s;
                     Dt[j * n + i] = (float)dij, Dt[i * n + j] = (float)dji;
-                    const double big = fabs(dij) > fabs(dji) ? fabs(dij) : fabs(dji);
-                    dmax = big > dmax ? big : dmax; /* fmax would be two calls a pair */
+                    dmax = FL_MAX(dmax, FL_MAX(fabs(dij), fabs(dji)));
                     finite &= isfinite(dij) && isfinite(dji);
                 }
     return finite && isfinite(dmax) ? dmax : NAN;

@@ -594,10 +594,7 @@ static int FL_TYPED(svd_tall)(ptrdiff_t m, ptrdiff_t n, const FL_T *A, ptrdiff_t
     double amax = 0;
     for (ptrdiff_t i = 0; i < m; i++) {
         double r = 0;
-        for (ptrdiff_t j = 0; j < n; j++) { /* ?: not fmax: an instruction, not a call */
-            const double a = fabs((double)A[i * rsa + j * csa]);
-            r = a > r ? a : r;
-        }
+        for (ptrdiff_t j = 0; j < n; j++) r = FL_MAX(r, fabs((double)A[i * rsa + j * csa]));
         w.rowsize[i] = r;
         amax = fmax(amax, r);
     }
