@@ -21,8 +21,10 @@
 /* a * b + c in one rounding where the ISA has FMA: the rotations below are then
  * two instructions an entry, not three. (ISO C mode contracts nothing by
  * itself; without FMA it is a product and a sum, as before.) */
-#if defined(__FMA__)
-#define FL_KFMA(a, b, c) (FL_F32 ? fmaf((float)(a), (float)(b), (float)(c)) : fma((a), (b), (c)))
+#if defined(__FMA__) && FL_F32
+#define FL_KFMA(a, b, c) fmaf((a), (b), (c))
+#elif defined(__FMA__)
+#define FL_KFMA(a, b, c) fma((a), (b), (c))
 #else
 #define FL_KFMA(a, b, c) ((a) * (b) + (c))
 #endif
