@@ -14,7 +14,13 @@
  * jacobi_pairs, a round of disjoint pairs at a time), its rotations gathered into
  * one orthogonal Q^T; the rest of A and the eigenvectors are then updated by the
  * GEMM, rows IJ <- Q^T . rows IJ, and the columns follow from symmetry.
- * A sweep that rotates nothing ends the loop. */
+ * A sweep that rotates nothing ends the loop.
+ *
+ * The columns are copied from the rows late: a block's rows take the blocks
+ * A[K, L] that changed since they were last current (A[L, K]^T, from the rows
+ * of L) just before they are next used. A block rotated in pair after pair
+ * (block I against J = I+1, I+2, ...) is then copied into each other block once,
+ * not at every pair. */
 
 typedef struct {
     ptrdiff_t n;
@@ -24,6 +30,9 @@ typedef struct {
     FL_T *G;          /* m x n: a copy of the rows being rotated */
     ptrdiff_t *idx;
     double tol;
+    /* per block of rows: when it was last rotated, and when it was last made
+     * current (its blocks A[K, L] copied from newer rows); times count pairs */
+    ptrdiff_t *rotated, *current, clock;
 } FL_TYPED(jacobi_work);
 
 /* The indices of blocks I and J (J < 0: block I alone) into w->idx; returns m. */
@@ -111,26 +120,27 @@ static int FL_TYPED(rotate_few_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t t, cons
     return FL_OK;
 }
 
-/* Columns idx of A from its rows idx (A is symmetric): for each of the two
- * runs of rows (blocks I and J), A[k, run] = A[run, k]^T, in 4 x 4 tiles.
- * The entries in both the rows and the columns idx are left as they come:
- * they are written from S next. */
-static void FL_TYPED(columns_from_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi)
+/* Block K's rows made current (A is symmetric): each block A[K, L] whose
+ * block of rows L was rotated since becomes A[L, K]^T, in 4 x 4 tiles. */
+static void FL_TYPED(refresh_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t K)
 {
-    const ptrdiff_t n = w->n;
-    ptrdiff_t first[2], count[2];
-    FL_TYPED(block_runs)(w, m, bi, first, count);
+    const ptrdiff_t n = w->n, b = FL_JACOBI_BLOCK, nb = (n + b - 1) / b;
     FL_T *A = w->A;
-    for (int b = 0; b < 2; b++) {
-        const ptrdiff_t r0 = first[b], c = count[b], c4 = c & ~(ptrdiff_t)3, n4 = n & ~(ptrdiff_t)3;
-        for (ptrdiff_t k0 = 0; k0 < n4; k0 += 4) {
-            for (ptrdiff_t i = 0; i < c4; i += 4) FL_TYPED(transpose4)(A + (r0 + i) * n + k0, n, A + k0 * n + r0 + i, n);
-            for (ptrdiff_t i = c4; i < c; i++)
-                for (ptrdiff_t k = k0; k < k0 + 4; k++) A[k * n + r0 + i] = A[(r0 + i) * n + k];
+    const ptrdiff_t k0 = K * b, kc = n - k0 < b ? n - k0 : b, kc4 = kc & ~(ptrdiff_t)3;
+    for (ptrdiff_t L = 0; L < nb; L++) {
+        if (L == K || w->rotated[L] <= w->current[K]) continue;
+        const ptrdiff_t l0 = L * b, lc = n - l0 < b ? n - l0 : b, lc4 = lc & ~(ptrdiff_t)3;
+        /* A[k0 + k, l0 + i] = A[l0 + i, k0 + k] */
+        for (ptrdiff_t i = 0; i < lc4; i += 4) {
+            for (ptrdiff_t k = 0; k < kc4; k += 4)
+                FL_TYPED(transpose4)(A + (l0 + i) * n + k0 + k, n, A + (k0 + k) * n + l0 + i, n);
+            for (ptrdiff_t k = kc4; k < kc; k++)
+                for (ptrdiff_t ii = i; ii < i + 4; ii++) A[(k0 + k) * n + l0 + ii] = A[(l0 + ii) * n + k0 + k];
         }
-        for (ptrdiff_t k = n4; k < n; k++)
-            for (ptrdiff_t i = 0; i < c; i++) A[k * n + r0 + i] = A[(r0 + i) * n + k];
+        for (ptrdiff_t i = lc4; i < lc; i++)
+            for (ptrdiff_t k = 0; k < kc; k++) A[(k0 + k) * n + l0 + i] = A[(l0 + i) * n + k0 + k];
     }
+    w->current[K] = w->clock;
 }
 
 /* S (m x m of ld columns) <- A[idx, idx], or back (to_A), a run of a row at a
@@ -161,6 +171,8 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
     const ptrdiff_t m = FL_TYPED(block_indices)(w, I, J), ld = J < 0 ? m : 2 * FL_JACOBI_BLOCK,
                     bi = J < 0 ? m : FL_JACOBI_BLOCK;
     FL_T *S = w->S, *Qt = w->Qt;
+    FL_TYPED(refresh_rows)(w, I);
+    if (J >= 0) FL_TYPED(refresh_rows)(w, J);
     for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0, Qt[i] = 0;
     FL_TYPED(block_copy)(w, m, bi, S, ld, 0);
     for (ptrdiff_t i = 0; i < ld; i++) Qt[i * ld + i] = 1;
@@ -171,14 +183,17 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
     ptrdiff_t moved[2 * FL_JACOBI_BLOCK], t = FL_TYPED(moved_rows)(Qt, m, ld, moved);
     int st = t <= FL_JACOBI_FEW ? FL_TYPED(rotate_few_rows)(w, t, moved, ld) : FL_TYPED(rotate_block_rows)(w, m, bi, ld);
     if (st != FL_OK) return st;
-    /* columns IJ of A from the new rows (symmetry), then the block itself from S */
-    if (t > FL_JACOBI_FEW) FL_TYPED(columns_from_rows)(w, m, bi);
-    FL_TYPED(block_copy)(w, m, bi, S, ld, 1);
+    if (t > FL_JACOBI_FEW) { /* the other blocks' columns IJ are now out of date */
+        w->rotated[I] = w->current[I] = ++w->clock;
+        if (J >= 0) w->rotated[J] = w->current[J] = w->clock;
+    } /* (the few-rows path wrote its columns at once: every block stays as current as it was) */
+    FL_TYPED(block_copy)(w, m, bi, S, ld, 1); /* the block itself, from S */
     return FL_OK;
 }
 
 /* Jacobi on the scaled copy A (n x n, full storage) with Vt = identity; on
- * return the eigenvalues are the diagonal of A (in d for small n, see below).
+ * return the eigenvalues are the diagonal of A, and the blocks off its diagonal
+ * may be out of date (the columns are copied late, see above).
  * FL_ENOCONV after max_sweeps sweeps that still rotated. */
 static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int max_sweeps, int *sweeps_done)
 {
@@ -192,12 +207,17 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         return FL_ENOCONV;
     }
     ptrdiff_t b = FL_JACOBI_BLOCK, nb = (n + b - 1) / b, mmax = 2 * b;
-    FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, tol};
+    FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, tol, NULL, NULL, 0};
     w.S = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
     w.Qt = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
     w.G = fl_malloc((size_t)(mmax * n) * sizeof(FL_T));
     w.idx = fl_malloc((size_t)mmax * sizeof(ptrdiff_t));
-    int st = (w.S && w.Qt && w.G && w.idx) ? FL_ENOCONV : FL_ENOMEM;
+    w.rotated = fl_malloc((size_t)(2 * nb) * sizeof(ptrdiff_t));
+    int st = (w.S && w.Qt && w.G && w.idx && w.rotated) ? FL_ENOCONV : FL_ENOMEM;
+    if (w.rotated) { /* A starts symmetric: every block current */
+        w.current = w.rotated + nb;
+        for (ptrdiff_t K = 0; K < 2 * nb; K++) w.rotated[K] = 0;
+    }
     for (int sweep = 0; st == FL_ENOCONV && sweep < max_sweeps; sweep++) {
         long rotations = 0;
         for (ptrdiff_t I = 0; I < nb && st == FL_ENOCONV; I++)
@@ -212,7 +232,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
         *sweeps_done = sweep + 1;
         if (st == FL_ENOCONV && rotations == 0) st = FL_OK;
     }
-    fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.idx);
+    fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.idx), fl_free(w.rotated);
     return st;
 }
 
