@@ -121,24 +121,15 @@ static int FL_TYPED(rotate_few_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t t, cons
 }
 
 /* Block K's rows made current (A is symmetric): each block A[K, L] whose
- * block of rows L was rotated since becomes A[L, K]^T, in 4 x 4 tiles. */
+ * block of rows L was rotated since becomes A[L, K]^T. */
 static void FL_TYPED(refresh_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t K)
 {
     const ptrdiff_t n = w->n, b = FL_JACOBI_BLOCK, nb = (n + b - 1) / b;
-    FL_T *A = w->A;
-    const ptrdiff_t k0 = K * b, kc = n - k0 < b ? n - k0 : b, kc4 = kc & ~(ptrdiff_t)3;
+    const ptrdiff_t k0 = K * b, kc = n - k0 < b ? n - k0 : b;
     for (ptrdiff_t L = 0; L < nb; L++) {
         if (L == K || w->rotated[L] <= w->current[K]) continue;
-        const ptrdiff_t l0 = L * b, lc = n - l0 < b ? n - l0 : b, lc4 = lc & ~(ptrdiff_t)3;
-        /* A[k0 + k, l0 + i] = A[l0 + i, k0 + k] */
-        for (ptrdiff_t i = 0; i < lc4; i += 4) {
-            for (ptrdiff_t k = 0; k < kc4; k += 4)
-                FL_TYPED(transpose4)(A + (l0 + i) * n + k0 + k, n, A + (k0 + k) * n + l0 + i, n);
-            for (ptrdiff_t k = kc4; k < kc; k++)
-                for (ptrdiff_t ii = i; ii < i + 4; ii++) A[(k0 + k) * n + l0 + ii] = A[(l0 + ii) * n + k0 + k];
-        }
-        for (ptrdiff_t i = lc4; i < lc; i++)
-            for (ptrdiff_t k = 0; k < kc; k++) A[(k0 + k) * n + l0 + i] = A[(l0 + i) * n + k0 + k];
+        const ptrdiff_t l0 = L * b, lc = n - l0 < b ? n - l0 : b;
+        FL_TYPED(transpose_block)(lc, kc, w->A + l0 * n + k0, n, w->A + k0 * n + l0, n);
     }
     w->current[K] = w->clock;
 }
@@ -236,13 +227,16 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
     return st;
 }
 
-/* W's upper triangle from its lower one, in 32 x 32 tiles that stay in cache */
+/* W's upper triangle from its lower one, in 32 x 32 blocks that stay in cache */
 static void FL_TYPED(mirror_lower)(ptrdiff_t n, FL_T *W)
 {
-    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
-        for (ptrdiff_t j0 = 0; j0 <= i0; j0 += 32)
-            for (ptrdiff_t i = i0; i < i0 + 32 && i < n; i++)
-                for (ptrdiff_t j = j0; j < j0 + 32 && j < i; j++) W[j * n + i] = W[i * n + j];
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32) {
+        const ptrdiff_t rows = n - i0 < 32 ? n - i0 : 32;
+        for (ptrdiff_t j0 = 0; j0 < i0; j0 += 32)
+            FL_TYPED(transpose_block)(rows, 32, W + i0 * n + j0, n, W + j0 * n + i0, n);
+        for (ptrdiff_t i = i0; i < i0 + rows; i++) /* the diagonal block's own triangle */
+            for (ptrdiff_t j = i0; j < i; j++) W[j * n + i] = W[i * n + j];
+    }
 }
 
 /* Public entry: eigenvalues ascending in w; eigenvectors as the columns of V

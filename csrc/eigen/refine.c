@@ -68,13 +68,13 @@ static double correction(fl_refine_work *w, int separate)
     int finite = 1;
     for (ptrdiff_t i = 0; i < n; i++) {
         w->l[i] = S[i * n + i] / G[i * n + i];
-        lmax = fmax(lmax, fabs(l[i]));
+        lmax = FL_MAX(lmax, fabs(l[i]));
     }
     const double min_gap = separate ? FL_REFINE_GAP * lmax : INFINITY;
     for (ptrdiff_t i = 0; i < n; i++) {
         const double r = 1 - G[i * n + i];
         Dt[i * n + i] = (float)(r / 2);
-        dmax = fmax(dmax, fabs(r / 2));
+        dmax = FL_MAX(dmax, fabs(r / 2));
     }
     for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
         for (ptrdiff_t j0 = i0; j0 < n; j0 += tile)

@@ -41,16 +41,32 @@ static inline void transpose4_f64(const double *in, ptrdiff_t li, double *out, p
 #endif
 }
 
-/* out (n x n) = in^T: 4 x 4 tiles in blocks of 32 so both sides stay in cache */
+/* out[j * lo + i] = in[i * li + j] for i < rows, j < cols: 4 x 4 tiles, and the
+ * rows and columns short of a tile one entry at a time */
+#define FL_TRANSPOSE_BLOCK(T, sfx)                                                                   \
+    static inline void transpose_block_##sfx(ptrdiff_t rows, ptrdiff_t cols, const T *in, ptrdiff_t li, \
+                                             T *out, ptrdiff_t lo)                                   \
+    {                                                                                                \
+        const ptrdiff_t r4 = rows & ~(ptrdiff_t)3, c4 = cols & ~(ptrdiff_t)3;                        \
+        for (ptrdiff_t i = 0; i < r4; i += 4) {                                                      \
+            for (ptrdiff_t j = 0; j < c4; j += 4) transpose4_##sfx(in + i * li + j, li, out + j * lo + i, lo); \
+            for (ptrdiff_t j = c4; j < cols; j++)                                                    \
+                for (ptrdiff_t a = i; a < i + 4; a++) out[j * lo + a] = in[a * li + j];              \
+        }                                                                                            \
+        for (ptrdiff_t i = r4; i < rows; i++)                                                        \
+            for (ptrdiff_t j = 0; j < cols; j++) out[j * lo + i] = in[i * li + j];                   \
+    }
+FL_TRANSPOSE_BLOCK(float, f32)
+FL_TRANSPOSE_BLOCK(double, f64)
+#undef FL_TRANSPOSE_BLOCK
+
+/* out (n x n) = in^T, in blocks of 32 so both sides stay in cache */
 static inline void transpose_f64(ptrdiff_t n, const double *in, double *out)
 {
-    const ptrdiff_t n4 = n & ~(ptrdiff_t)3;
-    for (ptrdiff_t i0 = 0; i0 < n4; i0 += 32)
-        for (ptrdiff_t j0 = 0; j0 < n4; j0 += 32)
-            for (ptrdiff_t i = i0; i < i0 + 32 && i < n4; i += 4)
-                for (ptrdiff_t j = j0; j < j0 + 32 && j < n4; j += 4) transpose4_f64(in + i * n + j, n, out + j * n + i, n);
-    for (ptrdiff_t i = 0; i < n; i++) /* the last rows and columns, short of a tile */
-        for (ptrdiff_t j = i < n4 ? n4 : 0; j < n; j++) out[j * n + i] = in[i * n + j];
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += 32)
+        for (ptrdiff_t j0 = 0; j0 < n; j0 += 32)
+            transpose_block_f64(n - i0 < 32 ? n - i0 : 32, n - j0 < 32 ? n - j0 : 32, in + i0 * n + j0, n,
+                                out + j0 * n + i0, n);
 }
 
 #endif
