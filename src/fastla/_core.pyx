@@ -587,6 +587,7 @@ def ladder_run(int step, cnp.ndarray A, cnp.ndarray B):
 
 
 # ---- the apps' kernels: one included file per app --------------------------------
+include "_image_buffers.pxi"
 include "_compressor.pxi"
 include "_presets.pxi"
 include "_predictor.pxi"

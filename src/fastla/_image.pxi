@@ -25,7 +25,7 @@ def image_color_matrix(img, q):
     """Colour matrix on (H, W, 3|4) uint8 with int32 weights q (3 x 4, 10 fraction bits)."""
     cdef cnp.ndarray a = _image_rows(img, "color_matrix")
     cdef cnp.ndarray qq = np.ascontiguousarray(q, dtype=np.int32).reshape(12)
-    cdef cnp.ndarray out = np.empty_like(a, order="C")
+    cdef cnp.ndarray out = _image_result(np.shape(a))
     cdef Py_ssize_t h = a.shape[0], w = a.shape[1], rs = a.strides[0], rd = out.strides[0]
     cdef int c = _channels(a), status
     cdef const uint8_t *ps = <const uint8_t *>cnp.PyArray_DATA(a)
@@ -43,7 +43,7 @@ def image_convolve(img, q, int shift):
     cdef cnp.ndarray qq = np.ascontiguousarray(q, dtype=np.int16)
     if qq.ndim != 2:
         raise ValueError("convolve: the kernel must be 2-D")
-    cdef cnp.ndarray out = np.empty_like(a, order="C")
+    cdef cnp.ndarray out = _image_result(np.shape(a))
     cdef Py_ssize_t h = a.shape[0], w = a.shape[1], rs = a.strides[0], rd = out.strides[0]
     cdef int c = _channels(a), kh = <int>qq.shape[0], kw = <int>qq.shape[1], status
     cdef const uint8_t *ps = <const uint8_t *>cnp.PyArray_DATA(a)
@@ -60,7 +60,7 @@ def image_convolve_separable(img, qy, int sy, qx, int sx, int mid):
     cdef cnp.ndarray a = _image_rows(img, "convolve")
     cdef cnp.ndarray y = np.ascontiguousarray(qy, dtype=np.int16).reshape(-1)
     cdef cnp.ndarray x = np.ascontiguousarray(qx, dtype=np.int16).reshape(-1)
-    cdef cnp.ndarray out = np.empty_like(a, order="C")
+    cdef cnp.ndarray out = _image_result(np.shape(a))
     cdef Py_ssize_t h = a.shape[0], w = a.shape[1], rs = a.strides[0], rd = out.strides[0]
     cdef int c = _channels(a), kh = <int>y.shape[0], kw = <int>x.shape[0], status
     cdef const uint8_t *ps = <const uint8_t *>cnp.PyArray_DATA(a)
@@ -79,7 +79,7 @@ def image_warp_affine(img, inv, Py_ssize_t out_h, Py_ssize_t out_w):
     cdef cnp.ndarray m = np.ascontiguousarray(inv, dtype=np.float64).reshape(6)
     cdef int c = _channels(a), status
     shape = (out_h, out_w) + ((c,) if a.ndim == 3 else ())
-    cdef cnp.ndarray out = np.empty(shape, dtype=np.uint8)
+    cdef cnp.ndarray out = _image_result(tuple(shape))
     cdef Py_ssize_t h = a.shape[0], w = a.shape[1], rs = a.strides[0], rd = out.strides[0]
     cdef const uint8_t *ps = <const uint8_t *>cnp.PyArray_DATA(a)
     cdef uint8_t *pd = <uint8_t *>cnp.PyArray_DATA(out)

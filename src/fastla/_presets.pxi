@@ -57,7 +57,7 @@ def px_run(img, img2, ops, int out):
                 tab = np.ascontiguousarray(lut2, dtype=np.uint8)
                 keep.append(tab)
                 prog[k].lut2 = <const unsigned char *>cnp.PyArray_DATA(tab)
-        result = np.empty_like(src)
+        result = _image_result(np.shape(src))
         status = _px_call(src, src2, result, prog, nops, out)
     finally:
         free(prog)
