@@ -207,11 +207,15 @@ static inline px_fv px_matrix_row(const px_fv *M, int k, px_fv x, px_fv y, px_fv
  * and -inf as INT_MIN, to 0; at most 255 stays), in 128-bit lanes, so a
  * permute puts the dwords back in pixel order. Half the shuffle work of
  * narrowing each vector on its own. */
-static inline void px_store_packed(uint8_t *p, __m512i a, __m512i b, __m512i c, __m512i d)
+static inline __m512i px_pack64(__m512i a, __m512i b, __m512i c, __m512i d)
 {
     const __m512i bytes = _mm512_packus_epi16(_mm512_packus_epi32(a, b), _mm512_packus_epi32(c, d));
     const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    _mm512_storeu_si512((void *)p, _mm512_permutexvar_epi32(order, bytes));
+    return _mm512_permutexvar_epi32(order, bytes);
+}
+static inline void px_store_packed(uint8_t *p, __m512i a, __m512i b, __m512i c, __m512i d)
+{
+    _mm512_storeu_si512((void *)p, px_pack64(a, b, c, d));
 }
 
 /* v clamped above at 255 (NaN kept: min returns its second operand) and truncated */
@@ -232,6 +236,17 @@ static inline ptrdiff_t px_matrix_loop(const px_fv *M, const uint8_t *r, const u
         px_store_packed(d0 + i, v[0][0], v[0][1], v[0][2], v[0][3]);
         px_store_packed(d1 + i, v[1][0], v[1][1], v[1][2], v[1][3]);
         px_store_packed(d2 + i, v[2][0], v[2][1], v[2][2], v[2][3]);
+    }
+    for (; gray && i + 4 * PX_FW <= n; i += 4 * PX_FW) { /* 64 pixels, one row computed and narrowed once */
+        __m512i v[4];
+        for (int q = 0; q < 4; q++) {
+            const px_fv x = px_fload8(r + i + q * PX_FW), y = px_fload8(g + i + q * PX_FW), z = px_fload8(b + i + q * PX_FW);
+            v[q] = px_ftrunc_hi(px_matrix_row(M, 0, x, y, z, offsets));
+        }
+        const __m512i bytes = px_pack64(v[0], v[1], v[2], v[3]);
+        _mm512_storeu_si512((void *)(d0 + i), bytes);
+        _mm512_storeu_si512((void *)(d1 + i), bytes);
+        _mm512_storeu_si512((void *)(d2 + i), bytes);
     }
 #endif
     for (; i + PX_FW <= n; i += PX_FW) {
