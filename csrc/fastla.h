@@ -48,6 +48,12 @@ int fl_get_num_threads(void);
 /* The CPUs this process may run on. */
 int fl_cpu_count(void);
 
+/* ---- workspace (workspace.c) --------------------------------------------- */
+/* The large freed workspace blocks kept for the next call: how many, and their bytes. */
+void fl_workspace_kept(int *blocks, size_t *bytes);
+/* Gives the kept blocks back to the system. */
+void fl_workspace_release(void);
+
 /* ---- stop requests (interrupt.c) ------------------------------------------ */
 /* Asks running kernels to stop: the long ones (GEMM, top-k, eigen, SVD, QR)
  * check between blocks, sweeps or tiles and return FL_EINTR. Safe to call from

@@ -104,7 +104,9 @@ int fl_avx512bw_in_use(void);
  * fl_set_vbmi (the 64-byte lookup tables of the filter presets). */
 int fl_avx512vbmi_in_use(void);
 
-/* Workspace: aligned to FL_ALIGN bytes; NULL on failure (and for 0 bytes: never). */
+/* Workspace: aligned to FL_ALIGN bytes; NULL on failure (and for 0 bytes: never).
+ * Its contents are undefined: a block may have been used before (workspace.c
+ * keeps large freed blocks for the next request). */
 void *fl_malloc(size_t bytes);
 void fl_free(void *p);
 

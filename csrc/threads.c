@@ -1,4 +1,5 @@
-/* threads.c: fastla's own worker pool, its size, and the workspace allocator.
+/* threads.c: fastla's own worker pool and its size (the workspace allocator is
+ * workspace.c).
  *
  * Workers sleep on a condition variable and spin briefly before sleeping, so
  * back-to-back kernel calls do not pay a wake-up each. One job runs at a time;
@@ -18,29 +19,6 @@
 #include <sched.h>
 #include <unistd.h>
 #endif
-
-/* ---- workspace ---------------------------------------------------------- */
-
-void *fl_malloc(size_t bytes)
-{
-    if (bytes == 0) bytes = FL_ALIGN;
-    bytes = (bytes + FL_ALIGN - 1) / FL_ALIGN * FL_ALIGN;
-#if defined(_WIN32)
-    return _aligned_malloc(bytes, FL_ALIGN);
-#else
-    void *p = NULL;
-    return posix_memalign(&p, FL_ALIGN, bytes) == 0 ? p : NULL;
-#endif
-}
-
-void fl_free(void *p)
-{
-#if defined(_WIN32)
-    _aligned_free(p);
-#else
-    free(p);
-#endif
-}
 
 /* ---- sizing ------------------------------------------------------------- */
 

@@ -28,6 +28,8 @@ cdef extern from "fastla.h" nogil:
     int fl_set_num_threads(int n)
     int fl_get_num_threads()
     int fl_cpu_count()
+    void fl_workspace_kept(int *blocks, size_t *bytes)
+    void fl_workspace_release()
 
     int fl_dot_f64(Py_ssize_t n, const double *x, Py_ssize_t incx, const double *y, Py_ssize_t incy, double *out)
     int fl_dot_f32(Py_ssize_t n, const float *x, Py_ssize_t incx, const float *y, Py_ssize_t incy, float *out)

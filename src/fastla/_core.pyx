@@ -161,6 +161,19 @@ def set_eigh_refine(mode):
     fl_set_eigh_refine(_REFINE_MODES[mode])
 
 
+def workspace_kept():
+    """The large freed workspace blocks the C core keeps for the next call: (blocks, bytes)."""
+    cdef int blocks = 0
+    cdef size_t nbytes = 0
+    fl_workspace_kept(&blocks, &nbytes)
+    return blocks, nbytes
+
+
+def release_workspace():
+    """Gives the kept workspace blocks back to the system."""
+    fl_workspace_release()
+
+
 def set_num_threads(n):
     """Sets how many threads fastla's kernels may use (n >= 1)."""
     import operator
