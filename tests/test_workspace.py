@@ -122,3 +122,13 @@ sys.exit(max(codes))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+def test_release_memory_gives_back_workspace_and_image_buffers():
+    from fastla.apps import filters as F
+
+    F.apply(np.zeros((800, 600, 3), np.uint8), "clarendon")  # 1.4 MB: its buffer is kept once freed
+    fastla.eigh(S)
+    assert len(_core._kept_buffers) == 1
+    fastla.release_memory()
+    assert _core.workspace_kept() == (0, 0) and len(_core._kept_buffers) == 0

@@ -38,6 +38,7 @@ __all__ = [
     "get_num_threads",
     "set_isa",
     "info",
+    "release_memory",
 ]
 
 if _os.environ.get("FASTLA_ISA"):
@@ -54,3 +55,11 @@ def info():
         "cpu_count": _core.cpu_count(),
         "numpy": _np.__version__,
     }
+
+
+def release_memory():
+    """Gives back to the system the memory fastla keeps between calls for the
+    next one: its kernels' large workspace blocks (at most 16 blocks, 64 MB) and
+    the buffers of the last two whole-image results freed."""
+    _core.release_workspace()
+    _core.release_image_buffers()

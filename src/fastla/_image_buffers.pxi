@@ -55,3 +55,8 @@ cdef cnp.ndarray _image_result(object shape):
     lease.raw = raw
     cnp.set_array_base(out, lease)
     return out
+
+
+def release_image_buffers():
+    """Frees the kept buffers (fastla.release_memory)."""
+    _kept_buffers.clear()
