@@ -20,28 +20,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#if defined(_WIN32)
-#include <malloc.h>
-#include <windows.h>
-static SRWLOCK kept_lock = SRWLOCK_INIT;
-#define lock_kept() AcquireSRWLockExclusive(&kept_lock)
-#define unlock_kept() ReleaseSRWLockExclusive(&kept_lock)
-#else
-#include <pthread.h>
-static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t kept_fork_once = PTHREAD_ONCE_INIT;
-/* fork() while another thread holds the lock would leave it held in the child */
-static void before_fork(void) { pthread_mutex_lock(&kept_lock); }
-static void after_fork(void) { pthread_mutex_unlock(&kept_lock); }
-static void register_fork_handlers(void) { pthread_atfork(before_fork, after_fork, after_fork); }
-static void lock_kept(void)
-{
-    pthread_once(&kept_fork_once, register_fork_handlers);
-    pthread_mutex_lock(&kept_lock);
-}
-#define unlock_kept() pthread_mutex_unlock(&kept_lock)
-#endif
-
 #if defined(__SANITIZE_ADDRESS__)
 #define FL_WORKSPACE_CACHE 0
 #elif defined(__has_feature)
@@ -63,6 +41,35 @@ static struct {
     int count;
     size_t bytes;
 } kept;
+
+#if defined(_WIN32)
+#include <malloc.h>
+#include <windows.h>
+static SRWLOCK kept_lock = SRWLOCK_INIT;
+#define lock_kept() AcquireSRWLockExclusive(&kept_lock)
+#define unlock_kept() ReleaseSRWLockExclusive(&kept_lock)
+#else
+#include <pthread.h>
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t kept_fork_once = PTHREAD_ONCE_INIT;
+/* A fork() while another thread held the lock, or was halfway through the list,
+ * would leave both so in the child: the child starts with a new lock and an
+ * empty list (the blocks it inherits are never reused). Taking the lock before
+ * fork() instead could deadlock: the pool's own fork handler waits for running
+ * tasks, and a task may be waiting for this lock. */
+static void after_fork_child(void)
+{
+    pthread_mutex_init(&kept_lock, NULL);
+    kept.count = 0, kept.bytes = 0;
+}
+static void register_fork_handler(void) { pthread_atfork(NULL, NULL, after_fork_child); }
+static void lock_kept(void)
+{
+    pthread_once(&kept_fork_once, register_fork_handler);
+    pthread_mutex_lock(&kept_lock);
+}
+#define unlock_kept() pthread_mutex_unlock(&kept_lock)
+#endif
 
 static void *raw_alloc(size_t bytes)
 {
