@@ -4,7 +4,7 @@
  * A kernel's workspace of a few megabytes (GEMM's packed panels, eigh's
  * copies and refinement) comes from mmap and goes back to the system at the end
  * of every call, so each call faults its pages in and has the kernel clear them
- * again: eigh at n = 500 took 4,200 page faults and 7 ms of system time a call
+ * again: eigh at n = 500 took about 4,000 page faults and 7 ms of system time a call
  * (5 % of it), and a 2048^3 product ran 8-10 % slower than with the blocks
  * kept. So a freed block of FL_WORKSPACE_MIN bytes or more is kept (at most
  * FL_WORKSPACE_KEEP blocks, FL_WORKSPACE_KEEP_BYTES in all, the oldest given
