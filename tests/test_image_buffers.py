@@ -29,10 +29,10 @@ MAKERS = {
 @pytest.fixture(autouse=True)
 def empty_pool():
     gc.collect()
-    _core._kept_buffers.clear()
+    _core.release_image_buffers()
     yield
     gc.collect()
-    _core._kept_buffers.clear()
+    _core.release_image_buffers()
 
 
 @pytest.mark.parametrize("name", list(MAKERS))
