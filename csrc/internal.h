@@ -68,6 +68,12 @@ typedef struct {
     long (*jacobi_sweep_f32)(ptrdiff_t m, float *S, float *Qt, double tol);
     long (*jacobi_pairs_f64)(double *S, double *Qt, double tol);
     long (*jacobi_pairs_f32)(float *S, float *Qt, double tol);
+    /* a block pair's rows (bi at x, m - bi at y, n long and n apart) <- Qt . those
+     * rows, in place (eigen/rotate_rows.h) */
+    void (*jacobi_rotate_rows_f64)(ptrdiff_t m, ptrdiff_t bi, const double *Qt, ptrdiff_t ldq, double *x, double *y,
+                                   ptrdiff_t n);
+    void (*jacobi_rotate_rows_f32)(ptrdiff_t m, ptrdiff_t bi, const float *Qt, ptrdiff_t ldq, float *x, float *y,
+                                   ptrdiff_t n);
     /* x <- c x - s y, y <- s x + c y (contiguous) */
     void (*rot_f64)(ptrdiff_t n, double *x, double *y, double c, double s);
     void (*rot_f32)(ptrdiff_t n, float *x, float *y, float c, float s);

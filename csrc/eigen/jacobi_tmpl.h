@@ -13,7 +13,8 @@
  * S = A[IJ, IJ] (the per-ISA kernels jacobi_sweep, one pair at a time, and
  * jacobi_pairs, a round of disjoint pairs at a time), its rotations gathered into
  * one orthogonal Q^T; the rest of A and the eigenvectors are then updated by the
- * GEMM, rows IJ <- Q^T . rows IJ, and the columns follow from symmetry.
+ * GEMM's micro-kernel, rows IJ <- Q^T . rows IJ in place (eigen/rotate_rows.h),
+ * and the columns follow from symmetry.
  * A sweep that rotates nothing ends the loop.
  *
  * The columns are copied from the rows late: a block's rows take the blocks
@@ -27,7 +28,7 @@ typedef struct {
     FL_T *A;          /* n x n, row-major, full symmetric storage */
     FL_T *Vt;         /* n x n, row i = eigenvector i; NULL when not wanted */
     FL_T *S, *Qt;     /* m x m block workspace, m <= 2 * FL_JACOBI_BLOCK */
-    FL_T *G;          /* m x n: a copy of the rows being rotated */
+    FL_T *G;          /* 2 FL_JACOBI_FEW x n: the few rows being rotated, and their new values */
     ptrdiff_t *idx;
     double tol;
     /* per block of rows: when it was last rotated, and when it was last made
@@ -56,27 +57,15 @@ static void FL_TYPED(block_runs)(const FL_TYPED(jacobi_work) *w, ptrdiff_t m, pt
 
 /* Rows idx of A and of Vt <- Qt . (those rows), Qt being m x m with rows ldq
  * apart. The rows are the blocks I and J, two contiguous ranges (bi rows, then
- * m - bi): they are copied side by side into G, and the GEMM writes each
- * block's new rows straight back from there (one copy of the rows instead of a
- * gather into G and a copy back from R). */
-static int FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t ldq)
+ * m - bi), rotated in place (eigen/rotate_rows.h). */
+static void FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t ldq)
 {
     const ptrdiff_t n = w->n;
     ptrdiff_t rows[2], count[2];
     FL_TYPED(block_runs)(w, m, bi, rows, count);
     FL_T *mats[2] = {w->A, w->Vt};
-    for (int t = 0; t < 2 && mats[t]; t++) {
-        FL_T *M = mats[t];
-        memcpy(w->G, M + rows[0] * n, (size_t)(count[0] * n) * sizeof(FL_T));
-        if (count[1]) memcpy(w->G + count[0] * n, M + rows[1] * n, (size_t)(count[1] * n) * sizeof(FL_T));
-        for (int b = 0; b < 2; b++) { /* block b's rows of Qt, times all the copied rows */
-            if (!count[b]) continue;
-            const FL_T *q = w->Qt + (b ? count[0] : 0) * ldq;
-            int st = FL_TYPED(fl_gemm)(count[b], n, m, q, ldq, 1, w->G, n, 1, M + rows[b] * n, n, 1, 1);
-            if (st != FL_OK) return st;
-        }
-    }
-    return FL_OK;
+    for (int t = 0; t < 2 && mats[t]; t++)
+        fl_kernels()->FL_TYPED(jacobi_rotate_rows)(m, bi, w->Qt, ldq, mats[t] + rows[0] * n, mats[t] + rows[1] * n, n);
 }
 
 /* The positions i (into idx) of the rows that Qt moves, those whose row of Qt
@@ -172,12 +161,14 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
     if (r == 0) return FL_OK;
     *rotations += r;
     ptrdiff_t moved[2 * FL_JACOBI_BLOCK], t = FL_TYPED(moved_rows)(Qt, m, ld, moved);
-    int st = t <= FL_JACOBI_FEW ? FL_TYPED(rotate_few_rows)(w, t, moved, ld) : FL_TYPED(rotate_block_rows)(w, m, bi, ld);
-    if (st != FL_OK) return st;
-    if (t > FL_JACOBI_FEW) { /* the other blocks' columns IJ are now out of date */
+    if (t <= FL_JACOBI_FEW) { /* it writes its columns at once: every block stays as current as it was */
+        int st = FL_TYPED(rotate_few_rows)(w, t, moved, ld);
+        if (st != FL_OK) return st;
+    } else { /* the other blocks' columns IJ are now out of date */
+        FL_TYPED(rotate_block_rows)(w, m, bi, ld);
         w->rotated[I] = w->current[I] = ++w->clock;
         if (J >= 0) w->rotated[J] = w->current[J] = w->clock;
-    } /* (the few-rows path wrote its columns at once: every block stays as current as it was) */
+    }
     FL_TYPED(block_copy)(w, m, bi, S, ld, 1); /* the block itself, from S */
     return FL_OK;
 }
@@ -201,7 +192,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
     FL_TYPED(jacobi_work) w = {n, A, Vt, NULL, NULL, NULL, NULL, tol, NULL, NULL, 0};
     w.S = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
     w.Qt = fl_malloc((size_t)(mmax * mmax) * sizeof(FL_T));
-    w.G = fl_malloc((size_t)(mmax * n) * sizeof(FL_T));
+    w.G = fl_malloc((size_t)(2 * FL_JACOBI_FEW * n) * sizeof(FL_T));
     w.idx = fl_malloc((size_t)mmax * sizeof(ptrdiff_t));
     w.rotated = fl_malloc((size_t)(2 * nb) * sizeof(ptrdiff_t));
     int st = (w.S && w.Qt && w.G && w.idx && w.rotated) ? FL_ENOCONV : FL_ENOMEM;

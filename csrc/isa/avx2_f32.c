@@ -11,4 +11,5 @@
 #include "../vector/vector_kernels.h"
 #include "../eigen/jacobi_kernel.h"
 #include "../gemm/ukernel.h"
+#include "../eigen/rotate_rows.h"
 #endif

@@ -29,6 +29,10 @@
     void fl_rot16_f32_##isa(ptrdiff_t, float *const *, const float *, const float *);          \
     long fl_jacobi_sweep_f32_##isa(ptrdiff_t, float *, float *, double);                       \
     long fl_jacobi_pairs_f32_##isa(float *, float *, double);                                  \
+    void fl_jacobi_rotate_rows_f64_##isa(ptrdiff_t, ptrdiff_t, const double *, ptrdiff_t, double *, double *, \
+                                         ptrdiff_t);                                          \
+    void fl_jacobi_rotate_rows_f32_##isa(ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, float *, float *, \
+                                         ptrdiff_t);                                          \
     void FL_UKR_NAME(f64, isa, MR64, NR64)(ptrdiff_t, const double *, const double *,        \
                                            double *, ptrdiff_t, int);                        \
     void FL_UKR_NAME(f32, isa, MR32, NR32)(ptrdiff_t, const float *, const float *, float *, \
@@ -45,7 +49,8 @@
 #define TABLE(isa, MR64, NR64, MR32, NR32, SMR64, SMR32)                                               \
     {#isa, fl_dot_f64_##isa, fl_dot_f32_##isa, fl_sumsq_f64_##isa, fl_sumsq_f32_##isa,        \
      fl_scan_gt_f64_##isa, fl_scan_gt_f32_##isa, fl_rows_dot_f64_##isa, fl_rows_dot_f32_##isa, \
-     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_jacobi_pairs_f64_##isa, fl_jacobi_pairs_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
+     fl_jacobi_sweep_f64_##isa, fl_jacobi_sweep_f32_##isa, fl_jacobi_pairs_f64_##isa, fl_jacobi_pairs_f32_##isa, \
+     fl_jacobi_rotate_rows_f64_##isa, fl_jacobi_rotate_rows_f32_##isa, fl_rot_f64_##isa, fl_rot_f32_##isa,  \
      fl_gram8_f64_##isa, fl_gram8_f32_##isa, fl_gram8_lo_f32_##isa, fl_rot16_f64_##isa, fl_rot16_f32_##isa,           \
      FL_UKR_NAME(f64, isa, MR64, NR64),          \
      FL_UKR_NAME(f32, isa, MR32, NR32), FL_UKR_SUP_NAME(f64, isa, SMR64, NR64),               \
