@@ -101,6 +101,7 @@ long FL_K(jacobi_sweep)(ptrdiff_t m, FL_T *S, FL_T *Qt, double tol)
 
 #define FL_JB FL_JACOBI_BLOCK
 #define FL_JM (2 * FL_JACOBI_BLOCK)
+_Static_assert((FL_JB & (FL_JB - 1)) == 0, "jacobi_pairs takes indices mod FL_JACOBI_BLOCK as masks");
 
 /* Block J's columns of S move d places to the left, cyclically: from Y, which
  * holds each row's FL_JB entries twice over (row k of J's new columns is
@@ -187,9 +188,9 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
         double app[FL_JB], aqq[FL_JB], apq[FL_JB], rotate[FL_JB], tn[FL_JB];
         FL_T c[FL_JB], s[FL_JB];
         int q[FL_JB];
-        for (int i = 0; i < FL_JB; i++) {
-            const int j = (i + round) % FL_JB; /* i's partner in J, in column FL_JB + (j - off) mod FL_JB */
-            const int col = FL_JB + (j - off + FL_JB) % FL_JB;
+        for (int i = 0; i < FL_JB; i++) { /* (FL_JB is a power of two: mod is a mask) */
+            const int j = (i + round) & (FL_JB - 1); /* i's partner in J, in column FL_JB + (j - off) mod FL_JB */
+            const int col = FL_JB + ((j - off) & (FL_JB - 1));
             q[i] = FL_JB + j;
             app[i] = S[i * FL_JM + i];
             aqq[i] = S[q[i] * FL_JM + col];
@@ -206,8 +207,13 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
              * multiplied by 0: no select after a division, which would keep
              * the loop from being a vector loop */
             const double t = FL_K(jacobi_tan_of_pair)(app[i], aqq[i], rotate[i] != 0 ? apq[i] : 1.0) * rotate[i];
+#if FL_F32 /* |t| <= 1: c and s in float32, the precision they are kept in */
+            const float tf = (float)t, cf = 1.0f / sqrtf(1.0f + tf * tf);
+            tn[i] = t, c[i] = cf, s[i] = tf * cf;
+#else
             const double cd = 1.0 / sqrt(1.0 + t * t);
             tn[i] = t, c[i] = (FL_T)cd, s[i] = (FL_T)(t * cd);
+#endif
         }
         if (off != round) FL_K(jacobi_realign)(S, Y, (round - off + FL_JB) % FL_JB);
 #ifdef FL_JACOBI_SHIFT_IN_REGISTERS
@@ -228,7 +234,7 @@ long FL_K(jacobi_pairs)(FL_T *restrict S, FL_T *restrict Qt, double tol)
         off = round + 1;
         for (int i = 0; i < FL_JB; i++) { /* the 2 x 2 blocks exactly; q_i's column has moved to j */
             /* a pair left alone (t = 0) gets its own entries back: no branch */
-            const int j = FL_JB + (i + FL_JB - 1) % FL_JB;
+            const int j = FL_JB + ((i - 1) & (FL_JB - 1));
             FL_T *Sp = S + i * FL_JM, *Sq = S + q[i] * FL_JM;
             Sp[i] = (FL_T)(app[i] - tn[i] * apq[i]);
             Sq[j] = (FL_T)(aqq[i] + tn[i] * apq[i]);
