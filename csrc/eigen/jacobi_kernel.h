@@ -48,13 +48,14 @@ static FL_ALWAYS_INLINE double FL_K(jacobi_tan)(double app, double aqq, double a
     return fabs(theta) > 1e150 ? huge : usual;
 }
 
-/* For the pairs of jacobi_pairs: the test and the tangent. float32 entries,
+/* The rotation test and the tangent of both sweeps. float32 entries,
  * worked in double, can neither overflow nor underflow when squared (their
  * squares lie between 2^-300 and 2^256): the test compares squares, and the
  * tangent is Rutishauser's multiplied through by 2 s_pq,
  *     t = sign(d) 2 s_pq / (|d| + sqrt(d^2 + 4 s_pq^2)),   d = s_qq - s_pp,
- * two divisions and two square roots a pair fewer, on the vector units' slowest
- * operations. float64 entries keep the forms above. */
+ * two divisions and two square roots a pair fewer: the slowest operations, on
+ * the vector units and in the one-pair-at-a-time chain alike. float64 entries
+ * keep the forms above. */
 static FL_ALWAYS_INLINE int FL_K(jacobi_rotates)(double app, double aqq, double apq, double tol)
 {
 #if FL_F32
@@ -81,8 +82,8 @@ long FL_K(jacobi_sweep)(ptrdiff_t m, FL_T *S, FL_T *Qt, double tol)
         for (ptrdiff_t q = p + 1; q < m; q++) {
             FL_T *Sp = S + p * m, *Sq = S + q * m;
             double apq = Sp[q], app = Sp[p], aqq = Sq[q];
-            if (fabs(apq) <= tol * sqrt(fabs(app)) * sqrt(fabs(aqq))) continue;
-            double t = FL_K(jacobi_tan)(app, aqq, apq);
+            if (!FL_K(jacobi_rotates)(app, aqq, apq, tol)) continue;
+            double t = FL_K(jacobi_tan_of_pair)(app, aqq, apq);
             double c = 1.0 / sqrt(1.0 + t * t), s = t * c;
             FL_K(rot_rows)(m, Sp, Sq, (FL_T)c, (FL_T)s);
             for (ptrdiff_t k = 0; k < m; k++) { /* columns p and q, by symmetry */
