@@ -29,7 +29,9 @@ static int precondition_f32(ptrdiff_t n, float *W, float *Vt)
  * that checks and rotates a few close pairs. Skipped for graded matrices
  * (diagonal entries spanning more than 2^40): float32 would lose the small
  * entries that carry their small eigenvalues. W is scaled so that its largest
- * entry is near 1 (fl_eigh). */
+ * entry is near 1 (fl_eigh). The float32 pass ends at a sweep of n / 4
+ * rotations or fewer (of n^2 / 2 pairs): the pairs it leaves are close, and the
+ * float64 sweeps rotate them. */
 #define FL_PRECONDITION_SPAN 0x1p-40
 #ifndef FL_PRECONDITION_TOL
 #define FL_PRECONDITION_TOL 1e-5
@@ -51,10 +53,10 @@ static int precondition_f64(ptrdiff_t n, double *W, double *Vt)
     if (st == FL_OK) {
         for (size_t i = 0; i < nn; i++) W32[i] = (float)W[i], Q32[i] = 0;
         for (ptrdiff_t i = 0; i < n; i++) Q32[i * n + i] = 1;
-        st = jacobi_run_f32(n, W32, Q32, FL_PRECONDITION_TOL, 30, &sweeps);
+        st = jacobi_run_f32(n, W32, Q32, FL_PRECONDITION_TOL, 30, n / 4, &sweeps);
         if (st == FL_ENOCONV) st = FL_OK; /* a preconditioner need not converge */
     }
-    if (st == FL_OK && sweeps > 1) { /* one sweep: nothing rotated, W is diagonal enough */
+    if (st == FL_OK && sweeps > 1) { /* one sweep of few rotations: W is diagonal enough */
         for (size_t i = 0; i < nn; i++) Q[i] = Q32[i];
         st = fl_eigh_refine_f64(n, W, Q);
         if (st == FL_OK && Vt) memcpy(Vt, Q, nn * sizeof(double));

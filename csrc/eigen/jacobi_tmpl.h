@@ -153,8 +153,10 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
     FL_T *S = w->S, *Qt = w->Qt;
     FL_TYPED(refresh_rows)(w, I);
     if (J >= 0) FL_TYPED(refresh_rows)(w, J);
-    for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0, Qt[i] = 0;
-    FL_TYPED(block_copy)(w, m, bi, S, ld, 0);
+    if (m < ld) /* a short last block J: its padding in S is zeros */
+        for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0;
+    for (ptrdiff_t i = 0; i < ld * ld; i++) Qt[i] = 0;
+    FL_TYPED(block_copy)(w, m, bi, S, ld, 0); /* the m x m corner, whole */
     for (ptrdiff_t i = 0; i < ld; i++) Qt[i * ld + i] = 1;
     long r = J < 0 ? fl_kernels()->FL_TYPED(jacobi_sweep)(m, S, Qt, w->tol)
                    : fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
@@ -176,15 +178,18 @@ static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_
 /* Jacobi on the scaled copy A (n x n, full storage) with Vt = identity; on
  * return the eigenvalues are the diagonal of A, and the blocks off its diagonal
  * may be out of date (the columns are copied late, see above).
- * FL_ENOCONV after max_sweeps sweeps that still rotated. */
-static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int max_sweeps, int *sweeps_done)
+ * A sweep of at most `enough` rotations ends the loop: 0 for a solution, a few
+ * for a preconditioner, which then skips the sweep that would only confirm.
+ * FL_ENOCONV after max_sweeps sweeps that rotated more. */
+static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int max_sweeps, long enough,
+                                int *sweeps_done)
 {
     *sweeps_done = 0;
     if (n <= 2 * FL_JACOBI_BLOCK) { /* small: rotations straight on A */
         for (int sweep = 0; sweep < max_sweeps; sweep++) {
             *sweeps_done = sweep + 1;
             if (fl_stop_requested()) return FL_EINTR;
-            if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, A, Vt, tol) == 0) return FL_OK;
+            if (fl_kernels()->FL_TYPED(jacobi_sweep)(n, A, Vt, tol) <= enough) return FL_OK;
         }
         return FL_ENOCONV;
     }
@@ -212,7 +217,7 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
                 }
             }
         *sweeps_done = sweep + 1;
-        if (st == FL_ENOCONV && rotations == 0) st = FL_OK;
+        if (st == FL_ENOCONV && rotations <= enough) st = FL_OK;
     }
     fl_free(w.S), fl_free(w.Qt), fl_free(w.G), fl_free(w.idx), fl_free(w.rotated);
     return st;
@@ -268,7 +273,7 @@ int FL_TYPED(fl_eigh)(ptrdiff_t n, const FL_T *A, ptrdiff_t rsa, ptrdiff_t csa, 
         for (ptrdiff_t i = 0; i < n; i++) Vt[i * n + i] = 1;
     }
     int st = FL_TYPED(precondition)(n, W, Vt);
-    if (st == FL_OK) st = FL_TYPED(jacobi_run)(n, W, Vt, sqrt((double)n) * FL_EPS, max_sweeps, &done);
+    if (st == FL_OK) st = FL_TYPED(jacobi_run)(n, W, Vt, sqrt((double)n) * FL_EPS, max_sweeps, 0, &done);
     if (sweeps) *sweeps = done;
     if (st == FL_OK || st == FL_ENOCONV) { /* at the cap, the best estimate so far */
         for (ptrdiff_t i = 0; i < n; i++) order[i] = i;
