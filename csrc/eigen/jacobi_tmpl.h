@@ -8,14 +8,14 @@
  * accuracy (Demmel & Veselic 1992), where a norm-wise test would stop early.
  *
  * Blocking: the columns are cut into blocks of FL_JACOBI_BLOCK. A sweep visits
- * every pair (p, q) once, block by block: the pairs inside block I, then the
- * pairs between blocks I and J. Each group is rotated on a small copy
- * S = A[IJ, IJ] (the per-ISA kernels jacobi_sweep, one pair at a time, and
- * jacobi_pairs, a round of disjoint pairs at a time), its rotations gathered into
- * one orthogonal Q^T; the rest of A and the eigenvectors are then updated by the
- * GEMM's micro-kernel, rows IJ <- Q^T . rows IJ in place (eigen/rotate_rows.h),
- * and the columns follow from symmetry.
- * A sweep that rotates nothing ends the loop.
+ * every pair (p, q) once, by pairs of blocks I < J: the pairs between blocks I
+ * and J, after those inside block I when J = I + 1 (and inside the last block
+ * with the last pair). Each group is rotated on a small copy S = A[IJ, IJ] (the
+ * per-ISA kernels jacobi_sweep, one pair at a time, and jacobi_pairs, a round
+ * of disjoint pairs at a time), its rotations gathered into one orthogonal Q^T;
+ * the rest of A and the eigenvectors are then updated with the GEMM's register
+ * tiles, rows IJ <- Q^T . rows IJ in place (eigen/rotate_rows.h), and the
+ * columns follow from symmetry. A sweep that rotates nothing ends the loop.
  *
  * The columns are copied from the rows late: a block's rows take the blocks
  * A[K, L] that changed since they were last current (A[L, K]^T, from the rows
@@ -36,13 +36,12 @@ typedef struct {
     ptrdiff_t *rotated, *current, clock;
 } FL_TYPED(jacobi_work);
 
-/* The indices of blocks I and J (J < 0: block I alone) into w->idx; returns m. */
+/* The indices of blocks I and J into w->idx; returns m. */
 static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J)
 {
     ptrdiff_t m = 0, b = FL_JACOBI_BLOCK, n = w->n;
     for (ptrdiff_t i = I * b; i < (I + 1) * b && i < n; i++) w->idx[m++] = i;
-    if (J >= 0)
-        for (ptrdiff_t i = J * b; i < (J + 1) * b && i < n; i++) w->idx[m++] = i;
+    for (ptrdiff_t i = J * b; i < (J + 1) * b && i < n; i++) w->idx[m++] = i;
     return m;
 }
 
@@ -140,36 +139,69 @@ static void FL_TYPED(block_copy)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_
     }
 }
 
-/* Rotates the pairs inside block I (J < 0) or between blocks I and J, and
- * applies the rotations to A and Vt. Adds their number to *rotations.
- * Between two blocks, S and Qt are 2 FL_JACOBI_BLOCK square whatever J's size
- * (jacobi_pairs), the rows and columns past a short last block J being zeros;
- * block I < J is never the short one, so the m x m part in use is their top
- * left corner. */
+/* The pairs inside one block of the pair in S (indices first .. first + count),
+ * one at a time (jacobi_sweep, on a contiguous copy). The block's rows and
+ * columns of the other block in S follow by a small GEMM, and its rows of Qt,
+ * the identity's until now, become the rotations. Adds their number to *r. */
+static int FL_TYPED(inner_pairs)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t first, ptrdiff_t count, long *r)
+{
+    enum { B = FL_JACOBI_BLOCK, LD = 2 * FL_JACOBI_BLOCK };
+    FL_T T[B * B], Qs[B * B], U[B * B], *S = w->S, *Qt = w->Qt;
+    for (ptrdiff_t p = 0; p < count; p++)
+        for (ptrdiff_t q = 0; q < count; q++) {
+            T[p * count + q] = S[(first + p) * LD + first + q];
+            Qs[p * count + q] = p == q;
+        }
+    const long rotations = fl_kernels()->FL_TYPED(jacobi_sweep)(count, T, Qs, w->tol);
+    if (rotations == 0) return FL_OK;
+    *r += rotations;
+    const ptrdiff_t o0 = first ? 0 : count, oc = m - count; /* the other block's indices */
+    int st = FL_TYPED(fl_gemm)(count, oc, count, Qs, count, 1, S + first * LD + o0, LD, 1, U, oc, 1, 1);
+    if (st != FL_OK) return st;
+    for (ptrdiff_t p = 0; p < count; p++) {
+        for (ptrdiff_t k = 0; k < oc; k++) S[(first + p) * LD + o0 + k] = S[(o0 + k) * LD + first + p] = U[p * oc + k];
+        for (ptrdiff_t q = 0; q < count; q++) {
+            S[(first + p) * LD + first + q] = T[p * count + q];
+            Qt[(first + p) * LD + first + q] = Qs[p * count + q];
+        }
+    }
+    return FL_OK;
+}
+
+/* Rotates the pairs between blocks I < J, and applies the rotations to A and
+ * Vt; adds their number to *rotations. The pairs inside block I come first
+ * when J = I + 1 (the first pair of blocks of I in the sweep), and those inside
+ * the last block with the last pair: each block's own pairs once a sweep,
+ * without a pass over its rows of their own. S and Qt are 2 FL_JACOBI_BLOCK
+ * square whatever J's size (jacobi_pairs), the rows and columns past a short
+ * last block J being zeros; block I < J is never the short one, so the m x m
+ * part in use is their top left corner. */
 static int FL_TYPED(jacobi_pair)(FL_TYPED(jacobi_work) *w, ptrdiff_t I, ptrdiff_t J, long *rotations)
 {
-    const ptrdiff_t m = FL_TYPED(block_indices)(w, I, J), ld = J < 0 ? m : 2 * FL_JACOBI_BLOCK,
-                    bi = J < 0 ? m : FL_JACOBI_BLOCK;
+    const ptrdiff_t m = FL_TYPED(block_indices)(w, I, J), ld = 2 * FL_JACOBI_BLOCK, bi = FL_JACOBI_BLOCK;
+    const ptrdiff_t nb = (w->n + FL_JACOBI_BLOCK - 1) / FL_JACOBI_BLOCK;
     FL_T *S = w->S, *Qt = w->Qt;
     FL_TYPED(refresh_rows)(w, I);
-    if (J >= 0) FL_TYPED(refresh_rows)(w, J);
+    FL_TYPED(refresh_rows)(w, J);
     if (m < ld) /* a short last block J: its padding in S is zeros */
         for (ptrdiff_t i = 0; i < ld * ld; i++) S[i] = 0;
     for (ptrdiff_t i = 0; i < ld * ld; i++) Qt[i] = 0;
     FL_TYPED(block_copy)(w, m, bi, S, ld, 0); /* the m x m corner, whole */
     for (ptrdiff_t i = 0; i < ld; i++) Qt[i * ld + i] = 1;
-    long r = J < 0 ? fl_kernels()->FL_TYPED(jacobi_sweep)(m, S, Qt, w->tol)
-                   : fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
+    long r = 0;
+    int st = J == I + 1 ? FL_TYPED(inner_pairs)(w, m, 0, bi, &r) : FL_OK;
+    if (st == FL_OK && J == nb - 1 && I == nb - 2) st = FL_TYPED(inner_pairs)(w, m, bi, m - bi, &r);
+    if (st != FL_OK) return st;
+    r += fl_kernels()->FL_TYPED(jacobi_pairs)(S, Qt, w->tol);
     if (r == 0) return FL_OK;
     *rotations += r;
     ptrdiff_t moved[2 * FL_JACOBI_BLOCK], t = FL_TYPED(moved_rows)(Qt, m, ld, moved);
     if (t <= FL_JACOBI_FEW) { /* it writes its columns at once: every block stays as current as it was */
-        int st = FL_TYPED(rotate_few_rows)(w, t, moved, ld);
-        if (st != FL_OK) return st;
+        if ((st = FL_TYPED(rotate_few_rows)(w, t, moved, ld)) != FL_OK) return st;
     } else { /* the other blocks' columns IJ are now out of date */
         FL_TYPED(rotate_block_rows)(w, m, bi, ld);
         w->rotated[I] = w->current[I] = ++w->clock;
-        if (J >= 0) w->rotated[J] = w->current[J] = w->clock;
+        w->rotated[J] = w->current[J] = w->clock;
     }
     FL_TYPED(block_copy)(w, m, bi, S, ld, 1); /* the block itself, from S */
     return FL_OK;
@@ -208,9 +240,8 @@ static int FL_TYPED(jacobi_run)(ptrdiff_t n, FL_T *A, FL_T *Vt, double tol, int 
     for (int sweep = 0; st == FL_ENOCONV && sweep < max_sweeps; sweep++) {
         long rotations = 0;
         for (ptrdiff_t I = 0; I < nb && st == FL_ENOCONV; I++)
-            for (ptrdiff_t J = I; J < nb; J++) { /* J == I: the pairs inside block I */
-                int e = fl_stop_requested() ? FL_EINTR
-                                            : FL_TYPED(jacobi_pair)(&w, I, J == I ? -1 : J, &rotations);
+            for (ptrdiff_t J = I + 1; J < nb; J++) { /* (with the pairs inside the blocks) */
+                int e = fl_stop_requested() ? FL_EINTR : FL_TYPED(jacobi_pair)(&w, I, J, &rotations);
                 if (e != FL_OK) {
                     st = e;
                     break;
