@@ -45,26 +45,15 @@ static ptrdiff_t FL_TYPED(block_indices)(const FL_TYPED(jacobi_work) *w, ptrdiff
     return m;
 }
 
-/* The m indices in idx as two runs of consecutive rows: block I's bi, from
- * first[0], then block J's m - bi (none when bi = m), from first[1]. */
-static void FL_TYPED(block_runs)(const FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t first[2],
-                                 ptrdiff_t count[2])
-{
-    first[0] = w->idx[0], count[0] = bi;
-    first[1] = bi < m ? w->idx[bi] : 0, count[1] = m - bi;
-}
-
 /* Rows idx of A and of Vt <- Qt . (those rows), Qt being m x m with rows ldq
  * apart. The rows are the blocks I and J, two contiguous ranges (bi rows, then
  * m - bi), rotated in place (eigen/rotate_rows.h). */
 static void FL_TYPED(rotate_block_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, ptrdiff_t ldq)
 {
-    const ptrdiff_t n = w->n;
-    ptrdiff_t rows[2], count[2];
-    FL_TYPED(block_runs)(w, m, bi, rows, count);
+    const ptrdiff_t n = w->n, i0 = w->idx[0], j0 = w->idx[bi];
     FL_T *mats[2] = {w->A, w->Vt};
     for (int t = 0; t < 2 && mats[t]; t++)
-        fl_kernels()->FL_TYPED(jacobi_rotate_rows)(m, bi, w->Qt, ldq, mats[t] + rows[0] * n, mats[t] + rows[1] * n, n);
+        fl_kernels()->FL_TYPED(jacobi_rotate_rows)(m, bi, w->Qt, ldq, mats[t] + i0 * n, mats[t] + j0 * n, n);
 }
 
 /* The positions i (into idx) of the rows that Qt moves, those whose row of Qt
@@ -123,16 +112,13 @@ static void FL_TYPED(refresh_rows)(FL_TYPED(jacobi_work) *w, ptrdiff_t K)
 }
 
 /* S (m x m of ld columns) <- A[idx, idx], or back (to_A), a run of a row at a
- * time: idx is the bi indices of block I, then those of J */
+ * time: idx is the bi indices of block I, then the m - bi of J */
 static void FL_TYPED(block_copy)(FL_TYPED(jacobi_work) *w, ptrdiff_t m, ptrdiff_t bi, FL_T *S, ptrdiff_t ld, int to_A)
 {
-    const ptrdiff_t n = w->n;
-    ptrdiff_t first[2], count[2];
-    FL_TYPED(block_runs)(w, m, bi, first, count);
+    const ptrdiff_t n = w->n, first[2] = {w->idx[0], w->idx[bi]}, count[2] = {bi, m - bi};
     for (ptrdiff_t i = 0; i < m; i++) {
         FL_T *row = w->A + w->idx[i] * n;
         for (int b = 0; b < 2; b++) {
-            if (!count[b]) continue;
             FL_T *a = row + first[b], *s = S + i * ld + (b ? bi : 0);
             memcpy(to_A ? a : s, to_A ? s : a, (size_t)count[b] * sizeof(FL_T));
         }
